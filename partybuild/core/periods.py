@@ -1,0 +1,58 @@
+"""Date periods that are inclusive at both ends; an empty end means the period still holds."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+
+def holding_on_q(day: date, start: str = "start", end: str = "end") -> Q:
+    """Rows whose [start, end] period holds on the given day."""
+    return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
+
+
+def overlapping_q(first: date, last: date | None, start: str = "start", end: str = "end") -> Q:
+    """Rows whose period shares at least one day with [first, last]."""
+    q = Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": first})
+    if last is not None:
+        q &= Q(**{f"{start}__lte": last})
+    return q
+
+
+def periods_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    return (a_end is None or a_end >= b_start) and (b_end is None or b_end >= a_start)
+
+
+class PeriodQuerySet(models.QuerySet):
+    def holding_on(self, day: date):
+        return self.filter(holding_on_q(day))
+
+    def overlapping(self, first: date, last: date | None):
+        return self.filter(overlapping_q(first, last))
+
+
+class Period(models.Model):
+    """A start/end period; the end date is the last day on which it holds."""
+
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def holds_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None
+
+
+def period_end_after_start_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+        name=name,
+        violation_error_message="结束日期不能早于开始日期。",
+    )

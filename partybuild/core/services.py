@@ -1,0 +1,29 @@
+"""Helpers every service uses: who may write, what they may touch, and who did it."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+def require_structure_editor(acting_user) -> None:
+    """Only committee staff and administrators change the structure."""
+    if acting_user is None or not acting_user.can_edit_structure:
+        raise PermissionDenied("只有党委工作人员和系统管理员可以修改组织架构。")
+
+
+def require_region_in_scope(acting_user, region, label: str = "该记录") -> None:
+    from partybuild.accounts.scoping import user_may_see_region
+
+    if not user_may_see_region(acting_user, region):
+        raise ValidationError(f"{label}不在您管辖的区划内。")
+
+
+def save_with_history(instance, acting_user) -> None:
+    """Validate and save, recording the acting user in the change history."""
+    instance.full_clean()
+    instance._history_user = acting_user
+    instance.save()
+
+
+def fmt(day: date | None) -> str:
+    return day.isoformat() if day else "至今"

@@ -1,0 +1,99 @@
+"""Writes for instructors and their assignments (派驻)."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from partybuild.core.periods import overlapping_q
+from partybuild.core.services import (
+    fmt,
+    require_region_in_scope,
+    require_structure_editor,
+    save_with_history,
+)
+from partybuild.organisation.models import Institution
+
+from .models import Assignment, Instructor
+
+INSTRUCTOR_FIELDS = ("number", "name", "source_type", "source_org", "title", "phone", "region")
+
+
+@transaction.atomic
+def instructor_create(*, acting_user, **fields) -> Instructor:
+    """Register an instructor selected from the bureau or a public school."""
+    require_structure_editor(acting_user)
+    if fields.get("region") is not None:
+        require_region_in_scope(acting_user, fields["region"], "所属区划")
+    instructor = Instructor(**{k: v for k, v in fields.items() if k in INSTRUCTOR_FIELDS})
+    save_with_history(instructor, acting_user)
+    return instructor
+
+
+@transaction.atomic
+def instructor_update(*, acting_user, instructor: Instructor, **fields) -> Instructor:
+    """Edit an instructor's record."""
+    require_structure_editor(acting_user)
+    instructor = Instructor.objects.select_for_update().get(pk=instructor.pk)
+    for key, value in fields.items():
+        if key not in INSTRUCTOR_FIELDS:
+            raise TypeError(f"unknown instructor field {key}")
+        setattr(instructor, key, value)
+    if instructor.region is not None:
+        require_region_in_scope(acting_user, instructor.region, "所属区划")
+    save_with_history(instructor, acting_user)
+    return instructor
+
+
+@transaction.atomic
+def assignment_create(*, acting_user, instructor: Instructor, institution: Institution,
+                      start: date, end: date | None = None) -> Assignment:
+    """Assign an instructor to an institution; each institution has one instructor at a time."""
+    require_structure_editor(acting_user)
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    require_region_in_scope(acting_user, institution.region, "机构")
+    if end is not None and end < start:
+        raise ValidationError(f"结束日期 {fmt(end)} 不能早于开始日期 {fmt(start)}。")
+    if institution.closed_on is not None and start > institution.closed_on:
+        raise ValidationError(f"机构“{institution.name}”已于 {fmt(institution.closed_on)} 停办。")
+    clash = (Assignment.objects.filter(institution=institution).filter(overlapping_q(start, end))
+             .select_related("instructor").first())
+    if clash is not None:
+        raise ValidationError(
+            f"机构“{institution.name}”在 {fmt(clash.start)} 至 {fmt(clash.end)} 已由指导员"
+            f"{clash.instructor.name}负责。请使用“更换指导员”。"
+        )
+    assignment = Assignment(instructor=instructor, institution=institution, start=start, end=end)
+    save_with_history(assignment, acting_user)
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, acting_user, assignment: Assignment, on: date) -> Assignment:
+    """End an assignment; `on` is the instructor's last day at the institution."""
+    require_structure_editor(acting_user)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    require_region_in_scope(acting_user, assignment.institution.region, "机构")
+    if assignment.end is not None and assignment.end < on:
+        raise ValidationError(f"该派驻已于 {fmt(assignment.end)} 结束。")
+    if on < assignment.start:
+        raise ValidationError(f"结束日期 {fmt(on)} 不能早于开始日期 {fmt(assignment.start)}。")
+    assignment.end = on
+    save_with_history(assignment, acting_user)
+    return assignment
+
+
+@transaction.atomic
+def assignment_reassign(*, acting_user, institution: Institution, instructor: Instructor,
+                        on: date) -> Assignment:
+    """Hand an institution to another instructor from `on` (轮换): the current one ends the day before."""
+    require_structure_editor(acting_user)
+    current = Assignment.objects.filter(institution=institution).holding_on(on).first()
+    if current is not None:
+        if current.instructor_id == instructor.pk:
+            raise ValidationError(f"{instructor.name}在 {fmt(on)} 已负责该机构。")
+        if current.start >= on:
+            raise ValidationError(f"更换日期须晚于当前派驻的开始日期 {fmt(current.start)}。")
+        assignment_end(acting_user=acting_user, assignment=current, on=on - timedelta(days=1))
+    return assignment_create(acting_user=acting_user, instructor=instructor,
+                             institution=institution, start=on)

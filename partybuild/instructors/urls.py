@@ -1,0 +1,6 @@
+"""Read pages and write actions live in separate modules; both are mounted here."""
+
+from . import urls_actions, urls_pages
+
+app_name = "instructors"
+urlpatterns = urls_pages.urlpatterns + urls_actions.urlpatterns

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganisationConfig(AppConfig):
+    name = "partybuild.organisation"
+    verbose_name = "组织架构"
