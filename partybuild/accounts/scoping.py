@@ -15,7 +15,8 @@ def region_path(user) -> str | None:
         return None
     if user.region_id is None:
         return "/" if user.is_superuser else None
-    return user.region.path
+    # A region saved without its path must not widen the scope to everything.
+    return user.region.path or None
 
 
 def scope(queryset: QuerySet, user, region_lookup: str = "region") -> QuerySet:

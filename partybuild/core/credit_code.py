@@ -8,7 +8,8 @@ WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 def check_character(first17: str) -> str:
     """The 18th character that GB 32100-2015 requires after these 17."""
-    total = sum(CODE_CHARSET.index(char) * weight for char, weight in zip(first17, WEIGHTS))
+    pairs = zip(first17, WEIGHTS, strict=True)
+    total = sum(CODE_CHARSET.index(char) * weight for char, weight in pairs)
     return CODE_CHARSET[(31 - total % 31) % 31]
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def holding_on_q(day: date, start: str = "start", end: str = "end") -> Q:
@@ -34,8 +35,8 @@ class PeriodQuerySet(models.QuerySet):
 class Period(models.Model):
     """A start/end period; the end date is the last day on which it holds."""
 
-    start = models.DateField("开始日期")
-    end = models.DateField("结束日期", null=True, blank=True)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
 
     objects = PeriodQuerySet.as_manager()
 
@@ -54,5 +55,5 @@ def period_end_after_start_constraint(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
         name=name,
-        violation_error_message="结束日期不能早于开始日期。",
+        violation_error_message=_("结束日期不能早于开始日期。"),
     )

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 def require_structure_editor(acting_user) -> None:
     """Only committee staff and administrators change the structure."""
-    if acting_user is None or not acting_user.can_edit_structure:
+    # Anonymous users have no role properties at all; treat them like any other outsider.
+    if not getattr(acting_user, "can_edit_structure", False):
         raise PermissionDenied("只有党委工作人员和系统管理员可以修改组织架构。")
 
 

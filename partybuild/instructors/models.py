@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partybuild.core.periods import Period, PeriodQuerySet, period_end_after_start_constraint
@@ -9,26 +10,26 @@ from partybuild.core.periods import Period, PeriodQuerySet, period_end_after_sta
 
 class Instructor(models.Model):
     class SourceType(models.TextChoices):
-        EDUCATION_BUREAU = "education_bureau", "教育行政部门"
-        PUBLIC_SCHOOL = "public_school", "公办学校"
+        EDUCATION_BUREAU = "education_bureau", _("教育行政部门")
+        PUBLIC_SCHOOL = "public_school", _("公办学校")
 
-    number = models.CharField("指导员编号", max_length=40, unique=True)
-    name = models.CharField("姓名", max_length=60)
-    source_type = models.CharField("来源类型", max_length=20, choices=SourceType.choices)
-    source_org = models.CharField("来源单位", max_length=200)
-    title = models.CharField("职务", max_length=100, blank=True)
-    phone = models.CharField("手机", max_length=20, blank=True)
+    number = models.CharField(_("指导员编号"), max_length=40, unique=True)
+    name = models.CharField(_("姓名"), max_length=60)
+    source_type = models.CharField(_("来源类型"), max_length=20, choices=SourceType.choices)
+    source_org = models.CharField(_("来源单位"), max_length=200)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
     # The bureau that selected the instructor; they may serve institutions anywhere below it.
-    region = models.ForeignKey("organisation.Region", verbose_name="所属区划", null=True,
+    region = models.ForeignKey("organisation.Region", verbose_name=_("所属区划"), null=True,
                                blank=True, on_delete=models.PROTECT, related_name="instructors")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True,
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="instructor")
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "党建指导员"
-        verbose_name_plural = "党建指导员"
+        verbose_name = _("党建指导员")
+        verbose_name_plural = _("党建指导员")
         ordering = ["number"]
 
     def __str__(self) -> str:
@@ -38,17 +39,17 @@ class Instructor(models.Model):
 class Assignment(Period):
     """A period during which an instructor is assigned (派驻) to an institution."""
 
-    instructor = models.ForeignKey(Instructor, verbose_name="指导员", on_delete=models.PROTECT,
+    instructor = models.ForeignKey(Instructor, verbose_name=_("指导员"), on_delete=models.PROTECT,
                                    related_name="assignments")
-    institution = models.ForeignKey("organisation.Institution", verbose_name="机构",
+    institution = models.ForeignKey("organisation.Institution", verbose_name=_("机构"),
                                     on_delete=models.PROTECT, related_name="assignments")
 
     history = HistoricalRecords()
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "指导员派驻"
-        verbose_name_plural = "指导员派驻"
+        verbose_name = _("指导员派驻")
+        verbose_name_plural = _("指导员派驻")
         ordering = ["-start"]
         constraints = [
             period_end_after_start_constraint("assignment_end_after_start"),

@@ -35,6 +35,8 @@ def instructor_update(*, acting_user, instructor: Instructor, **fields) -> Instr
     """Edit an instructor's record."""
     require_structure_editor(acting_user)
     instructor = Instructor.objects.select_for_update().get(pk=instructor.pk)
+    if instructor.region is not None:
+        require_region_in_scope(acting_user, instructor.region, "该指导员")
     for key, value in fields.items():
         if key not in INSTRUCTOR_FIELDS:
             raise TypeError(f"unknown instructor field {key}")
@@ -88,6 +90,8 @@ def assignment_reassign(*, acting_user, institution: Institution, instructor: In
                         on: date) -> Assignment:
     """Hand an institution to another instructor from `on` (轮换): the current one ends the day before."""
     require_structure_editor(acting_user)
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    require_region_in_scope(acting_user, institution.region, "机构")
     current = Assignment.objects.filter(institution=institution).holding_on(on).first()
     if current is not None:
         if current.instructor_id == instructor.pk:

@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views_pages
+
+urlpatterns = [
+    path("", views_pages.InstructorList.as_view(), name="instructor_list"),
+    path("<int:pk>/", views_pages.instructor_detail, name="instructor_detail"),
+]

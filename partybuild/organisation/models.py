@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partybuild.core.credit_code import validate_credit_code
@@ -14,26 +15,26 @@ class Region(models.Model):
     """An administrative division: city → district/county → street/town."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "省"
-        CITY = "city", "市"
-        DISTRICT = "district", "区县"
-        STREET = "street", "街道乡镇"
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区县")
+        STREET = "street", _("街道乡镇")
 
-    code = models.CharField("区划代码", max_length=12, unique=True)
-    name = models.CharField("名称", max_length=100)
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True,
+        "self", verbose_name=_("上级区划"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
     )
-    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     # Materialised ancestry "/430900/430902/": a subtree is one indexed prefix filter.
-    path = models.CharField("路径", max_length=255, db_index=True, editable=False)
+    path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -47,21 +48,21 @@ class Committee(models.Model):
     """A party committee: 教育工委 above 民办教育党委 (one per county/district)."""
 
     class Level(models.TextChoices):
-        WORK_COMMITTEE = "work_committee", "教育工委"
-        PRIVATE_EDUCATION = "private_education", "民办教育党委"
+        WORK_COMMITTEE = "work_committee", _("教育工委")
+        PRIVATE_EDUCATION = "private_education", _("民办教育党委")
 
-    name = models.CharField("名称", max_length=100, unique=True)
-    level = models.CharField("层级", max_length=20, choices=Level.choices)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT,
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    level = models.CharField(_("层级"), max_length=20, choices=Level.choices)
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT,
                                related_name="committees")
-    parent = models.ForeignKey("self", verbose_name="上级党组织", null=True, blank=True,
+    parent = models.ForeignKey("self", verbose_name=_("上级党组织"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "党组织"
-        verbose_name_plural = "党组织"
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
         ordering = ["region__code", "name"]
 
     def __str__(self) -> str:
@@ -70,64 +71,66 @@ class Committee(models.Model):
 
 class InstitutionQuerySet(models.QuerySet):
     def operating_on(self, day: date):
-        return self.filter(Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gte=day)))
+        return self.filter(opened_on__lte=day).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gte=day)
+        )
 
 
 class Institution(models.Model):
     """A private training institution (校外培训机构)."""
 
     class Category(models.TextChoices):
-        ACADEMIC = "academic", "学科类"
-        ARTS = "arts", "文化艺术"
-        SPORTS = "sports", "体育"
-        SCIENCE = "science", "科技"
+        ACADEMIC = "academic", _("学科类")
+        ARTS = "arts", _("文化艺术")
+        SPORTS = "sports", _("体育")
+        SCIENCE = "science", _("科技")
 
     class Licence(models.TextChoices):
-        LICENSED_PERMITTED = "licensed_permitted", "有照有证"
-        LICENSED_UNPERMITTED = "licensed_unpermitted", "有照无证"
-        UNLICENSED = "unlicensed", "无照无证"
+        LICENSED_PERMITTED = "licensed_permitted", _("有照有证")
+        LICENSED_UNPERMITTED = "licensed_unpermitted", _("有照无证")
+        UNLICENSED = "unlicensed", _("无照无证")
 
     class Status(models.TextChoices):
-        OPERATING = "operating", "正常办学"
-        SUSPENDED = "suspended", "暂停办学"
-        CLOSED = "closed", "已停办"
+        OPERATING = "operating", _("正常办学")
+        SUSPENDED = "suspended", _("暂停办学")
+        CLOSED = "closed", _("已停办")
 
-    name = models.CharField("机构名称", max_length=200)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True,
+    name = models.CharField(_("机构名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True,
                                    validators=[validate_credit_code])
-    permit_no = models.CharField("办学许可证号", max_length=60, blank=True)
-    category = models.CharField("类别", max_length=20, choices=Category.choices)
-    licence = models.CharField("证照状态", max_length=30, choices=Licence.choices)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT,
+    permit_no = models.CharField(_("办学许可证号"), max_length=60, blank=True)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    licence = models.CharField(_("证照状态"), max_length=30, choices=Licence.choices)
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT,
                                related_name="institutions")
-    address = models.CharField("地址", max_length=255, blank=True)
-    founder = models.CharField("举办者", max_length=200, blank=True)
-    opened_on = models.DateField("开办日期")
-    closed_on = models.DateField("停办日期", null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    founder = models.CharField(_("举办者"), max_length=200, blank=True)
+    opened_on = models.DateField(_("开办日期"))
+    closed_on = models.DateField(_("停办日期"), null=True, blank=True)
     suspended_on = models.DateField(
-        "暂停办学日期", null=True, blank=True,
-        help_text="暂停办学期间仍计入办学期；恢复办学时清空。",
+        _("暂停办学日期"), null=True, blank=True,
+        help_text=_("暂停办学期间仍计入办学期；恢复办学时清空。"),
     )
-    charter_includes_party_building = models.BooleanField("党建写入章程", default=False)
-    staff_count = models.PositiveIntegerField("从业人员数", null=True, blank=True)
+    charter_includes_party_building = models.BooleanField(_("党建写入章程"), default=False)
+    staff_count = models.PositiveIntegerField(_("从业人员数"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = InstitutionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "培训机构"
-        verbose_name_plural = "培训机构"
+        verbose_name = _("培训机构")
+        verbose_name_plural = _("培训机构")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="institution_closed_after_opened",
-                violation_error_message="停办日期不能早于开办日期。",
+                violation_error_message=_("停办日期不能早于开办日期。"),
             ),
             models.CheckConstraint(
                 condition=Q(credit_code__regex=r"^[0-9A-HJ-NP-RTUWXY]{18}$"),
                 name="institution_credit_code_shape",
-                violation_error_message="统一社会信用代码应为18位数字或大写字母。",
+                violation_error_message=_("统一社会信用代码应为18位数字或大写字母。"),
             ),
         ]
 
@@ -147,35 +150,37 @@ class Institution(models.Model):
 
 class BranchQuerySet(models.QuerySet):
     def active_on(self, day: date):
-        return self.filter(Q(founded_on__lte=day) & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=day)))
+        return self.filter(founded_on__lte=day).filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=day)
+        )
 
 
 class Branch(models.Model):
     """A party branch, standalone (one institution) or joint (several pooled)."""
 
     class Kind(models.TextChoices):
-        STANDALONE = "standalone", "单独党支部"
-        JOINT = "joint", "联合党支部"
+        STANDALONE = "standalone", _("单独党支部")
+        JOINT = "joint", _("联合党支部")
 
-    name = models.CharField("支部名称", max_length=200, unique=True)
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    committee = models.ForeignKey(Committee, verbose_name="上级党委", on_delete=models.PROTECT,
+    name = models.CharField(_("支部名称"), max_length=200, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    committee = models.ForeignKey(Committee, verbose_name=_("上级党委"), on_delete=models.PROTECT,
                                   related_name="branches")
-    founded_on = models.DateField("成立日期")
-    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+    founded_on = models.DateField(_("成立日期"))
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = BranchQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "党支部"
-        verbose_name_plural = "党支部"
+        verbose_name = _("党支部")
+        verbose_name_plural = _("党支部")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("founded_on")),
                 name="branch_dissolved_after_founded",
-                violation_error_message="撤销日期不能早于成立日期。",
+                violation_error_message=_("撤销日期不能早于成立日期。"),
             ),
         ]
 
@@ -189,17 +194,17 @@ class Branch(models.Model):
 class Coverage(Period):
     """A period during which a branch covers an institution."""
 
-    branch = models.ForeignKey(Branch, verbose_name="支部", on_delete=models.PROTECT,
+    branch = models.ForeignKey(Branch, verbose_name=_("支部"), on_delete=models.PROTECT,
                                related_name="coverages")
-    institution = models.ForeignKey(Institution, verbose_name="机构", on_delete=models.PROTECT,
+    institution = models.ForeignKey(Institution, verbose_name=_("机构"), on_delete=models.PROTECT,
                                     related_name="coverages")
 
     history = HistoricalRecords()
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "支部覆盖"
-        verbose_name_plural = "支部覆盖"
+        verbose_name = _("支部覆盖")
+        verbose_name_plural = _("支部覆盖")
         ordering = ["-start"]
         constraints = [
             period_end_after_start_constraint("coverage_end_after_start"),
@@ -215,24 +220,24 @@ class Member(models.Model):
     """A party member; where they belong over time is in Membership."""
 
     class Gender(models.TextChoices):
-        MALE = "male", "男"
-        FEMALE = "female", "女"
+        MALE = "male", _("男")
+        FEMALE = "female", _("女")
 
     class Status(models.TextChoices):
-        FULL = "full", "正式党员"
-        PROBATIONARY = "probationary", "预备党员"
+        FULL = "full", _("正式党员")
+        PROBATIONARY = "probationary", _("预备党员")
 
-    number = models.CharField("党员编号", max_length=40, unique=True)
-    name = models.CharField("姓名", max_length=60)
-    gender = models.CharField("性别", max_length=10, choices=Gender.choices, blank=True)
-    status = models.CharField("类别", max_length=20, choices=Status.choices)
-    joined_on = models.DateField("入党日期", null=True, blank=True)
+    number = models.CharField(_("党员编号"), max_length=40, unique=True)
+    name = models.CharField(_("姓名"), max_length=60)
+    gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, blank=True)
+    status = models.CharField(_("类别"), max_length=20, choices=Status.choices)
+    joined_on = models.DateField(_("入党日期"), null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "党员"
-        verbose_name_plural = "党员"
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
         ordering = ["number"]
 
     def __str__(self) -> str:
@@ -242,20 +247,20 @@ class Member(models.Model):
 class Membership(Period):
     """A member's period in a branch (转入 to 转出), with their employer and secretary flag."""
 
-    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT,
+    member = models.ForeignKey(Member, verbose_name=_("党员"), on_delete=models.PROTECT,
                                related_name="memberships")
-    branch = models.ForeignKey(Branch, verbose_name="所在支部", on_delete=models.PROTECT,
+    branch = models.ForeignKey(Branch, verbose_name=_("所在支部"), on_delete=models.PROTECT,
                                related_name="memberships")
-    employer = models.ForeignKey(Institution, verbose_name="工作单位", null=True, blank=True,
+    employer = models.ForeignKey(Institution, verbose_name=_("工作单位"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="employed_members")
-    is_secretary = models.BooleanField("是否书记", default=False)
+    is_secretary = models.BooleanField(_("是否书记"), default=False)
 
     history = HistoricalRecords()
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "组织关系"
-        verbose_name_plural = "组织关系"
+        verbose_name = _("组织关系")
+        verbose_name_plural = _("组织关系")
         ordering = ["-start"]
         constraints = [
             period_end_after_start_constraint("membership_end_after_start"),
@@ -270,16 +275,16 @@ class Membership(Period):
 class SchoolBranch(models.Model):
     """A public school's party branch, a pairing partner (结对共建)."""
 
-    name = models.CharField("学校支部", max_length=200)
-    school = models.CharField("学校", max_length=200)
-    region = models.ForeignKey(Region, verbose_name="所属区划", null=True, blank=True,
+    name = models.CharField(_("学校支部"), max_length=200)
+    school = models.CharField(_("学校"), max_length=200)
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="school_branches")
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "学校党支部"
-        verbose_name_plural = "学校党支部"
+        verbose_name = _("学校党支部")
+        verbose_name_plural = _("学校党支部")
         ordering = ["school", "name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "school"], name="school_branch_natural_key"),
@@ -292,17 +297,17 @@ class SchoolBranch(models.Model):
 class Pairing(Period):
     """A training-institution branch paired with a public school's branch."""
 
-    branch = models.ForeignKey(Branch, verbose_name="支部", on_delete=models.PROTECT,
+    branch = models.ForeignKey(Branch, verbose_name=_("支部"), on_delete=models.PROTECT,
                                related_name="pairings")
-    school_branch = models.ForeignKey(SchoolBranch, verbose_name="学校支部",
+    school_branch = models.ForeignKey(SchoolBranch, verbose_name=_("学校支部"),
                                       on_delete=models.PROTECT, related_name="pairings")
 
     history = HistoricalRecords()
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "结对共建"
-        verbose_name_plural = "结对共建"
+        verbose_name = _("结对共建")
+        verbose_name_plural = _("结对共建")
         ordering = ["-start"]
         constraints = [
             period_end_after_start_constraint("pairing_end_after_start"),

@@ -4,11 +4,13 @@ History is never overwritten: restructuring ends periods and starts new ones on 
 """
 
 from datetime import date, timedelta
+from itertools import combinations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partybuild.core.periods import overlapping_q
+from partybuild.accounts.scoping import members_visible_to, region_path
+from partybuild.core.periods import overlapping_q, periods_overlap
 from partybuild.core.services import (
     fmt,
     require_region_in_scope,
@@ -44,15 +46,50 @@ def _lock(model, pk):
 # Regions and committees -------------------------------------------------------------
 
 
+def region_path_for(parent: Region | None, code: str) -> str:
+    """The materialised path of a region with this code under this parent."""
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+def _require_parent_region_in_scope(acting_user, parent: Region | None) -> None:
+    if parent is not None:
+        require_region_in_scope(acting_user, parent, "上级区划")
+    elif region_path(acting_user) != "/":
+        raise ValidationError("只有不限区划的管理员可以创建顶级区划，请选择上级区划。")
+
+
 @transaction.atomic
 def region_create(*, acting_user, code: str, name: str, parent: Region | None,
                   level: str) -> Region:
     """Create a region under its parent, keeping the materialised path."""
-    if parent is not None:
-        require_region_in_scope(acting_user, parent, "上级区划")
+    require_structure_editor(acting_user)
+    _require_parent_region_in_scope(acting_user, parent)
     region = Region(code=code, name=name, parent=parent, level=level,
-                    path=f"{parent.path if parent else '/'}{code}/")
+                    path=region_path_for(parent, code))
     save_with_history(region, acting_user)
+    return region
+
+
+@transaction.atomic
+def region_update(*, acting_user, region: Region, code: str, name: str,
+                  parent: Region | None, level: str) -> Region:
+    """Edit a region; a new code or parent rebuilds the paths of the region and all below it."""
+    require_structure_editor(acting_user)
+    region = _lock(Region, region.pk)
+    require_region_in_scope(acting_user, region, "该区划")
+    if (parent.pk if parent else None) != region.parent_id:
+        _require_parent_region_in_scope(acting_user, parent)
+    if parent is not None and parent.path.startswith(region.path):
+        raise ValidationError(f"不能把“{region.name}”移到它自己或它的下级区划之下。")
+    old_path = region.path
+    region.code, region.name, region.parent, region.level = code, name, parent, level
+    region.path = region_path_for(parent, code)
+    save_with_history(region, acting_user)
+    if region.path != old_path:
+        descendants = Region.objects.select_for_update().filter(path__startswith=old_path)
+        for descendant in descendants.exclude(pk=region.pk).order_by("path"):
+            descendant.path = region.path + descendant.path[len(old_path):]
+            save_with_history(descendant, acting_user)
     return region
 
 
@@ -90,6 +127,7 @@ def institution_update(*, acting_user, institution: Institution, **fields) -> In
     """Edit an institution's record; closing it is setting its 停办日期."""
     require_structure_editor(acting_user)
     institution = _lock(Institution, institution.pk)
+    require_region_in_scope(acting_user, institution.region, "该机构")
     for key, value in fields.items():
         if key not in INSTITUTION_FIELDS:
             raise TypeError(f"unknown institution field {key}")
@@ -119,6 +157,7 @@ def branch_update(*, acting_user, branch: Branch, name: str, kind: str,
     """Rename a branch, change its kind or its committee (dates change through restructuring)."""
     require_structure_editor(acting_user)
     branch = _lock(Branch, branch.pk)
+    require_region_in_scope(acting_user, branch.committee.region, "该支部")
     require_region_in_scope(acting_user, committee.region, "上级党委")
     if kind == Branch.Kind.STANDALONE and branch.kind != kind:
         _check_standalone_covers_one(branch, branch.founded_on, branch.dissolved_on)
@@ -129,11 +168,20 @@ def branch_update(*, acting_user, branch: Branch, name: str, kind: str,
 
 def _check_standalone_covers_one(branch: Branch, start: date, end: date | None,
                                  adding: Institution | None = None) -> None:
-    others = (Coverage.objects.filter(branch=branch).filter(overlapping_q(start, end))
-              .select_related("institution"))
-    institutions = {c.institution for c in others}
+    others = list(Coverage.objects.filter(branch=branch).filter(overlapping_q(start, end))
+                  .select_related("institution"))
     if adding is not None:
-        institutions.add(adding)
+        institutions = {c.institution for c in others} | {adding}
+    else:
+        # Coverage of different institutions one after the other is fine; only a shared day
+        # breaks the rule.
+        institutions = {
+            covered.institution
+            for a, b in combinations(others, 2)
+            if a.institution_id != b.institution_id
+            and periods_overlap(a.start, a.end, b.start, b.end)
+            for covered in (a, b)
+        }
     if len(institutions) > 1:
         names = "、".join(sorted(i.name for i in institutions))
         raise ValidationError(
@@ -189,6 +237,7 @@ def coverage_end(*, acting_user, coverage: Coverage, on: date) -> Coverage:
     """End a coverage period; `on` is the last day the branch covers the institution."""
     require_structure_editor(acting_user)
     coverage = _lock(Coverage, coverage.pk)
+    require_region_in_scope(acting_user, coverage.branch.committee.region, "该支部")
     if coverage.end is not None and coverage.end < on:
         raise ValidationError(f"该覆盖已于 {fmt(coverage.end)} 结束。")
     _check_period(coverage.start, on)
@@ -215,6 +264,7 @@ def branch_dissolve(*, acting_user, branch: Branch, on: date) -> Branch:
     """Dissolve a branch; its coverage, memberships and pairings end on the same day."""
     require_structure_editor(acting_user)
     branch = _lock(Branch, branch.pk)
+    require_region_in_scope(acting_user, branch.committee.region, "该支部")
     if branch.dissolved_on is not None:
         raise ValidationError(f"支部“{branch.name}”已于 {fmt(branch.dissolved_on)} 撤销。")
     if on < branch.founded_on:
@@ -237,6 +287,7 @@ def branch_merge(*, acting_user, source: Branch, target: Branch, on: date) -> Br
     if source.pk == target.pk:
         raise ValidationError("不能把支部合并到它自己。")
     source, target = _lock(Branch, source.pk), _lock(Branch, target.pk)
+    require_region_in_scope(acting_user, source.committee.region, "被合并支部")
     require_region_in_scope(acting_user, target.committee.region, "目标支部")
     last_day = on - ONE_DAY
     if not source.is_active_on(last_day) or not source.is_active_on(on):
@@ -272,6 +323,11 @@ def branch_merge(*, acting_user, source: Branch, target: Branch, on: date) -> Br
 
 
 # Members -------------------------------------------------------------------------------
+
+
+def _require_member_in_scope(acting_user, member: Member) -> None:
+    if not members_visible_to(acting_user).filter(pk=member.pk).exists():
+        raise ValidationError(f"党员{member.name}不在您管辖的区划内。")
 
 
 def _check_member_free(member: Member, start: date, end: date | None, exclude_pk=None) -> None:
@@ -315,6 +371,7 @@ def member_update(*, acting_user, member: Member, name: str, status: str, gender
                   joined_on: date | None) -> Member:
     """Correct a member's personal record (the branch changes only by transfer)."""
     require_structure_editor(acting_user)
+    _require_member_in_scope(acting_user, member)
     member = _lock(Member, member.pk)
     member.name, member.status, member.gender, member.joined_on = name, status, gender, joined_on
     save_with_history(member, acting_user)
@@ -328,8 +385,10 @@ def member_transfer(*, acting_user, member: Member, to_branch: Branch, on: date,
     require_structure_editor(acting_user)
     member = _lock(Member, member.pk)
     require_region_in_scope(acting_user, to_branch.committee.region, "转入支部")
-    current = Membership.objects.filter(member=member).holding_on(on).first()
+    current = (Membership.objects.filter(member=member).holding_on(on)
+               .select_related("branch__committee__region").first())
     if current is not None:
+        require_region_in_scope(acting_user, current.branch.committee.region, "原所在支部")
         if current.branch_id == to_branch.pk:
             raise ValidationError(f"党员{member.name}在 {fmt(on)} 已属于“{to_branch.name}”。")
         if current.start >= on:
@@ -352,6 +411,7 @@ def member_transfer_out(*, acting_user, member: Member, on: date) -> Membership:
     if current is None:
         raise ValidationError(f"党员{member.name}在 {fmt(on)} 不属于任何支部。")
     current = _lock(Membership, current.pk)
+    require_region_in_scope(acting_user, current.branch.committee.region, "所在支部")
     current.end = on
     save_with_history(current, acting_user)
     return current
@@ -362,6 +422,7 @@ def secretary_set(*, acting_user, branch: Branch, member: Member, on: date) -> M
     """Make `member` the branch secretary from `on`; the previous secretary steps down the day before."""
     require_structure_editor(acting_user)
     branch = _lock(Branch, branch.pk)
+    require_region_in_scope(acting_user, branch.committee.region, "该支部")
     membership = Membership.objects.filter(member=member, branch=branch).holding_on(on).first()
     if membership is None:
         raise ValidationError(f"{member.name}在 {fmt(on)} 不是“{branch.name}”的党员，不能担任书记。")
@@ -397,6 +458,7 @@ def _split_membership(membership: Membership, on: date, *, is_secretary: bool,
 def school_branch_get_or_create(*, acting_user, name: str, school: str,
                                 region: Region | None = None) -> SchoolBranch:
     """Find a public school's branch by name and school, recording it on first use."""
+    require_structure_editor(acting_user)
     school_branch = SchoolBranch.objects.filter(name=name, school=school).first()
     if school_branch is None:
         school_branch = SchoolBranch(name=name, school=school, region=region)
@@ -429,6 +491,7 @@ def pairing_end(*, acting_user, pairing: Pairing, on: date) -> Pairing:
     """End a pairing; `on` is its last day."""
     require_structure_editor(acting_user)
     pairing = _lock(Pairing, pairing.pk)
+    require_region_in_scope(acting_user, pairing.branch.committee.region, "该支部")
     if pairing.end is not None and pairing.end < on:
         raise ValidationError(f"该结对已于 {fmt(pairing.end)} 结束。")
     _check_period(pairing.start, on)

@@ -1,0 +1,86 @@
+# partybuild: everyday commands. `make run` and `make test` are all a newcomer needs.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --disable-pip-version-check --no-input --quiet
+# Dependencies are reinstalled only when pyproject.toml changes: the stamps carry its hash.
+DEPS_HASH := $(shell sha256sum pyproject.toml | cut -c1-16)
+RUN_STAMP := $(VENV)/.installed-run-$(DEPS_HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(DEPS_HASH)
+
+# As root (CI, containers) apt-get runs directly; otherwise through sudo.
+APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: help run test test-postgres lint bench messages clean
+
+help:
+	@echo "make run            install, migrate, load the demo city and serve on http://$(HOST):$(PORT)/"
+	@echo "make test           run the test suite on SQLite"
+	@echo "make test-postgres  run the same suite on a throwaway PostgreSQL server"
+	@echo "make lint           ruff check"
+	@echo "make bench          run every bench/bench_*.py"
+	@echo "make messages       update locale/en and compile the .mo files"
+	@echo "make clean          remove the virtualenv and the local data in var/"
+
+$(PY):
+	@python=$$(scripts/find-python.sh); \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(RUN_STAMP): | $(PY)
+	@echo "Installing partybuild into $(VENV) (pyproject.toml changed or first run)"
+	$(PIP) -e .
+	@rm -f $(VENV)/.installed-run-*
+	@touch $@
+
+$(TEST_STAMP): | $(PY)
+	@echo "Installing partybuild with its test tools into $(VENV)"
+	$(PIP) -e '.[test]'
+	@rm -f $(VENV)/.installed-test-*
+	@touch $@
+
+run: $(RUN_STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "partybuild is served on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# DATABASE_URL is dropped so that `make test` always means SQLite, whatever the shell exports.
+test: $(TEST_STAMP)
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(TEST_STAMP)
+	scripts/test-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(PY) -m ruff check .
+
+bench: $(TEST_STAMP)
+	@shopt -s nullglob; benches=(bench/bench_*.py); \
+	if [ $${#benches[@]} -eq 0 ]; then echo "No benchmarks in bench/."; exit 0; fi; \
+	failed=0; \
+	for bench in "$${benches[@]}"; do \
+		echo "== $$bench"; \
+		PYTHONPATH=$(CURDIR) $(PY) "$$bench" || { echo "FAILED: $$bench"; failed=1; }; \
+	done; \
+	exit $$failed
+
+messages: $(RUN_STAMP)
+	@command -v msgfmt >/dev/null || { $(APT) update && $(APT) install -y --no-install-recommends gettext; }
+	@mkdir -p locale
+	$(PY) manage.py makemessages -l en --add-location file --no-obsolete --ignore 'var/*'
+	$(PY) manage.py compilemessages -l en --ignore '.venv' --ignore 'var'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,28 @@
+"""Read pages of instructors: the list with caseloads, and one instructor's assignments."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.core.access import instructor_reader_required
+from partybuild.core.views import ListPage
+
+from . import selectors
+from .filters import InstructorFilter
+from .tables import InstructorTable
+
+
+class InstructorList(ListPage):
+    table_class = InstructorTable
+    filterset_class = InstructorFilter
+    template_name = "instructors/instructor_list.html"
+    export_name = _("党建指导员")
+
+    def get_queryset(self):
+        return selectors.instructor_list(user=self.request.user)
+
+
+@instructor_reader_required
+def instructor_detail(request, pk: int):
+    detail = selectors.instructor_detail(user=request.user, pk=pk)
+    return render(request, "instructors/instructor_detail.html",
+                  {"detail": detail, "instructor": detail.instructor})

@@ -1,0 +1,426 @@
+"""Reads of the organisation structure, scoped to the user first and optimised second.
+
+Every "today" figure is taken on a day (default: today in Asia/Shanghai) with the period
+rules of SCORING.md: periods are inclusive at both ends, an institution operates from
+opened_on to closed_on, a branch is active from founded_on to dissolved_on, and an
+institution is covered only by a branch that is itself active on the day.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from partybuild.accounts.scoping import (
+    branches_visible_to,
+    institutions_visible_to,
+    members_visible_to,
+    region_path,
+    scope,
+)
+from partybuild.core.history import HistorySource, TimelineEntry, timeline
+from partybuild.core.periods import holding_on_q
+from partybuild.instructors.models import Assignment
+
+from .models import Branch, Coverage, Institution, Member, Membership, Pairing
+
+FULL_MEMBERS_FOR_STANDALONE = 3
+
+
+def today_or(day: date | None) -> date:
+    """The given day, or today in the project's time zone."""
+    return day or timezone.localdate()
+
+
+def operating_on_q(day: date, prefix: str = "") -> Q:
+    """Institutions operating on the day (opened, and not closed before it)."""
+    return Q(**{f"{prefix}opened_on__lte": day}) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gte": day})
+    )
+
+
+def active_on_q(day: date, prefix: str = "") -> Q:
+    """Branches active on the day (founded, and not dissolved before it)."""
+    return Q(**{f"{prefix}founded_on__lte": day}) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gte": day})
+    )
+
+
+def flag(condition: Q) -> Case:
+    """A boolean annotation that is True where the condition holds."""
+    return Case(When(condition, then=Value(True)), default=Value(False),
+                output_field=BooleanField())
+
+
+def count_of(queryset: QuerySet, counted: str, group: str) -> Coalesce:
+    """A correlated COUNT(DISTINCT counted) of queryset grouped by its outer reference, or 0."""
+    rows = (queryset.order_by().values(group).annotate(n=Count(counted, distinct=True))
+            .values("n")[:1])
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def coverages_holding(day: date) -> QuerySet[Coverage]:
+    """Coverage periods holding on the day whose branch is active on it (what "covered" means)."""
+    return Coverage.objects.filter(holding_on_q(day)).filter(active_on_q(day, "branch__"))
+
+
+def secretaries_holding(day: date) -> QuerySet[Membership]:
+    """Secretary memberships holding on the day."""
+    return Membership.objects.filter(holding_on_q(day), is_secretary=True)
+
+
+# Institutions --------------------------------------------------------------------------
+
+
+def annotate_institutions(institutions: QuerySet[Institution], day: date) -> QuerySet:
+    """Add today's covering branch, instructor, status and coverage flags to institutions."""
+    coverage = coverages_holding(day).filter(institution=OuterRef("pk")).order_by("-start")
+    assignment = (Assignment.objects.filter(holding_on_q(day), institution=OuterRef("pk"))
+                  .order_by("-start"))
+    return institutions.select_related("region").annotate(
+        covering_branch_pk=Subquery(coverage.values("branch_id")[:1]),
+        covering_branch_name=Subquery(coverage.values("branch__name")[:1]),
+        covered_today=Exists(coverage),
+        instructor_pk=Subquery(assignment.values("instructor_id")[:1]),
+        instructor_name=Subquery(assignment.values("instructor__name")[:1]),
+        has_instructor_today=Exists(assignment),
+        operating_today=flag(operating_on_q(day)),
+        # Mirrors Institution.status_on so the list and the detail page agree.
+        status_today=Case(
+            When(closed_on__lt=day, then=Value(Institution.Status.CLOSED)),
+            When(suspended_on__lte=day, then=Value(Institution.Status.SUSPENDED)),
+            default=Value(Institution.Status.OPERATING),
+            output_field=CharField(),
+        ),
+    )
+
+
+def institution_list(*, user, day: date | None = None) -> QuerySet[Institution]:
+    """Institutions the user may see, with today's coverage, instructor and status."""
+    day = today_or(day)
+    return annotate_institutions(institutions_visible_to(user), day).order_by("name", "pk")
+
+
+@dataclass
+class InstitutionDetail:
+    institution: Institution
+    coverages: list[Coverage]
+    assignments: list[Assignment]
+    memberships: list[Membership]
+    timeline: list[TimelineEntry]
+    day: date
+
+
+def institution_detail(*, user, pk: int, day: date | None = None) -> InstitutionDetail:
+    """One institution with its coverage and assignment history and the members it employs."""
+    day = today_or(day)
+    institution = get_object_or_404(institution_list(user=user, day=day), pk=pk)
+    coverages = list(
+        institution.coverages.select_related("branch").annotate(
+            holding_today=flag(holding_on_q(day) & active_on_q(day, "branch__"))
+        ).order_by("-start", "-pk")
+    )
+    assignments = list(
+        institution.assignments.select_related("instructor")
+        .annotate(holding_today=flag(holding_on_q(day))).order_by("-start", "-pk")
+    )
+    memberships = list(
+        scope(institution.employed_members.all(), user, "branch__committee__region")
+        .select_related("member", "branch")
+        .annotate(holding_today=flag(holding_on_q(day))).order_by("-holding_today", "-start")
+    )
+    entries = timeline(
+        HistorySource(Institution, Q(id=institution.pk)),
+        HistorySource(Coverage, Q(institution_id=institution.pk), describe=("branch",)),
+        HistorySource(Assignment, Q(institution_id=institution.pk), describe=("instructor",)),
+    )
+    return InstitutionDetail(institution, coverages, assignments, memberships, entries, day)
+
+
+# Branches ------------------------------------------------------------------------------
+
+
+def annotate_branches(branches: QuerySet[Branch], day: date) -> QuerySet:
+    """Add today's coverage and membership counts, secretary and active flag to branches."""
+    coverages = coverages_holding(day).filter(branch=OuterRef("pk"))
+    memberships = Membership.objects.filter(holding_on_q(day), branch=OuterRef("pk"))
+    secretary = secretaries_holding(day).filter(branch=OuterRef("pk")).order_by("-start")
+    return branches.select_related("committee", "committee__region").annotate(
+        active_today=flag(active_on_q(day)),
+        institutions_today=count_of(coverages, "institution", group="branch"),
+        members_today=count_of(memberships, "member", group="branch"),
+        full_members_today=count_of(memberships.filter(member__status=Member.Status.FULL),
+                                    "member", group="branch"),
+        secretary_pk=Subquery(secretary.values("member_id")[:1]),
+        secretary_name=Subquery(secretary.values("member__name")[:1]),
+        has_secretary_today=Exists(secretary),
+    )
+
+
+def branch_list(*, user, day: date | None = None) -> QuerySet[Branch]:
+    """Branches the user may see, with today's counts, secretary and active flag."""
+    day = today_or(day)
+    return annotate_branches(branches_visible_to(user), day).order_by("name", "pk")
+
+
+@dataclass
+class BranchDetail:
+    branch: Branch
+    coverages: list[Coverage]
+    memberships: list[Membership]
+    secretaries: list[Membership]
+    pairings: list[Pairing]
+    timeline: list[TimelineEntry]
+    day: date
+
+
+def branch_detail(*, user, pk: int, day: date | None = None) -> BranchDetail:
+    """One branch with its coverage history, members (past included), secretaries and pairings."""
+    day = today_or(day)
+    branch = get_object_or_404(branch_list(user=user, day=day), pk=pk)
+    coverages = list(
+        branch.coverages.select_related("institution")
+        .annotate(holding_today=flag(holding_on_q(day) & active_on_q(day, "branch__")))
+        .order_by("-start", "-pk")
+    )
+    memberships = list(
+        branch.memberships.select_related("member", "employer")
+        .annotate(holding_today=flag(holding_on_q(day)))
+        .order_by("-holding_today", "-start", "member__number")
+    )
+    secretaries = sorted((m for m in memberships if m.is_secretary),
+                         key=lambda m: m.start, reverse=True)
+    pairings = list(
+        branch.pairings.select_related("school_branch")
+        .annotate(holding_today=flag(holding_on_q(day))).order_by("-start", "-pk")
+    )
+    entries = timeline(
+        HistorySource(Branch, Q(id=branch.pk)),
+        HistorySource(Coverage, Q(branch_id=branch.pk), describe=("institution",)),
+        HistorySource(Membership, Q(branch_id=branch.pk), describe=("member",)),
+        HistorySource(Pairing, Q(branch_id=branch.pk), describe=("school_branch",)),
+    )
+    return BranchDetail(branch, coverages, memberships, secretaries, pairings, entries, day)
+
+
+# Members -------------------------------------------------------------------------------
+
+
+def member_list(*, user, day: date | None = None) -> QuerySet[Member]:
+    """Members the user may see, with the branch and employer of their membership today.
+
+    Only memberships in the user's regions count: a member transferred to another county
+    shows no current branch here rather than revealing that county's branch.
+    """
+    day = today_or(day)
+    current = (
+        scope(Membership.objects.filter(holding_on_q(day), member=OuterRef("pk")), user,
+              "branch__committee__region")
+        .order_by("-start")
+    )
+    return members_visible_to(user).annotate(
+        branch_pk=Subquery(current.values("branch_id")[:1]),
+        branch_name=Subquery(current.values("branch__name")[:1]),
+        employer_pk=Subquery(current.values("employer_id")[:1]),
+        employer_name=Subquery(current.values("employer__name")[:1]),
+        is_secretary_today=Exists(current.filter(is_secretary=True)),
+        in_branch_today=Exists(current),
+    ).order_by("number")
+
+
+@dataclass
+class MemberDetail:
+    member: Member
+    memberships: list[Membership]
+    timeline: list[TimelineEntry]
+    day: date
+
+
+def member_detail(*, user, pk: int, day: date | None = None) -> MemberDetail:
+    """One member with their membership history in the user's regions."""
+    day = today_or(day)
+    member = get_object_or_404(member_list(user=user, day=day), pk=pk)
+    memberships = list(
+        scope(member.memberships.all(), user, "branch__committee__region")
+        .select_related("branch", "employer")
+        .annotate(holding_today=flag(holding_on_q(day))).order_by("-start", "-pk")
+    )
+    visible_branches = branches_visible_to(user).values("pk")
+    entries = timeline(
+        HistorySource(Member, Q(id=member.pk)),
+        HistorySource(Membership, Q(member_id=member.pk, branch_id__in=visible_branches),
+                      describe=("branch",)),
+    )
+    return MemberDetail(member, memberships, entries, day)
+
+
+# Pairings ------------------------------------------------------------------------------
+
+
+def pairing_list(*, user, day: date | None = None) -> QuerySet[Pairing]:
+    """Pairings of the branches the user may see, with whether each holds today."""
+    day = today_or(day)
+    return (
+        scope(Pairing.objects.all(), user, "branch__committee__region")
+        .select_related("branch", "school_branch")
+        .annotate(holding_today=flag(holding_on_q(day)))
+        .order_by("-holding_today", "branch__name", "-start")
+    )
+
+
+# Structure figures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StructureFigures:
+    """The structure figures of SCORING.md "Summary figures", for one region on one day."""
+
+    day: date
+    institutions: int = 0
+    party_members: int = 0
+    joint_branches: int = 0
+    standalone_branches: int = 0
+    secretaries: int = 0
+    instructors: int = 0
+    covered_institutions: int = 0
+    institutions_without_instructor: int = 0
+    paired_branches: int = 0
+    paired_school_branches: int = 0
+
+    @property
+    def branches(self) -> int:
+        return self.joint_branches + self.standalone_branches
+
+    @property
+    def coverage_rate(self) -> Decimal | None:
+        """Covered institutions as a percentage of operating ones (1 decimal), None if none."""
+        if not self.institutions:
+            return None
+        rate = Decimal(self.covered_institutions) * 100 / Decimal(self.institutions)
+        return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def region_structure_figures(*, path: str, day: date) -> StructureFigures:
+    """Structure figures for the region with this materialised path and everything under it.
+
+    Five queries whatever the size of the region.
+    """
+    in_region = {"region__path__startswith": path}
+    branch_in_region = {"committee__region__path__startswith": path}
+
+    # Exists goes straight into the aggregate's filter: an Exists annotation referenced
+    # from an aggregate filter is dropped from the inner query by Django 5.2.
+    covered = Exists(coverages_holding(day).filter(institution=OuterRef("pk")))
+    assigned = Exists(Assignment.objects.filter(holding_on_q(day), institution=OuterRef("pk")))
+    institutions = (
+        Institution.objects.filter(**in_region).filter(operating_on_q(day))
+        .aggregate(total=Count("pk"), covered=Count("pk", filter=covered),
+                   without_instructor=Count("pk", filter=~assigned))
+    )
+    has_secretary = Exists(secretaries_holding(day).filter(branch=OuterRef("pk")))
+    branches = (
+        Branch.objects.filter(**branch_in_region).filter(active_on_q(day))
+        .aggregate(
+            joint=Count("pk", filter=Q(kind=Branch.Kind.JOINT)),
+            standalone=Count("pk", filter=Q(kind=Branch.Kind.STANDALONE)),
+            secretaries=Count("pk", filter=has_secretary),
+        )
+    )
+    party_members = (
+        Membership.objects.filter(holding_on_q(day),
+                                  branch__committee__region__path__startswith=path)
+        .aggregate(n=Count("member", distinct=True))["n"]
+    )
+    instructors = (
+        Assignment.objects.filter(holding_on_q(day), institution__region__path__startswith=path)
+        .aggregate(n=Count("instructor", distinct=True))["n"]
+    )
+    pairings = (
+        Pairing.objects.filter(holding_on_q(day), branch__committee__region__path__startswith=path)
+        .aggregate(branches=Count("branch", distinct=True),
+                   school_branches=Count("school_branch", distinct=True))
+    )
+    return StructureFigures(
+        day=day,
+        institutions=institutions["total"],
+        party_members=party_members,
+        joint_branches=branches["joint"],
+        standalone_branches=branches["standalone"],
+        secretaries=branches["secretaries"],
+        instructors=instructors,
+        covered_institutions=institutions["covered"],
+        institutions_without_instructor=institutions["without_instructor"],
+        paired_branches=pairings["branches"],
+        paired_school_branches=pairings["school_branches"],
+    )
+
+
+def structure_figures(*, user, day: date | None = None) -> StructureFigures:
+    """Structure figures of the user's home region (and everything under it) on the day."""
+    day = today_or(day)
+    path = region_path(user)
+    if path is None:
+        return StructureFigures(day=day)
+    return region_structure_figures(path=path, day=day)
+
+
+# Coverage gaps -------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageGaps:
+    """What is missing in the structure on a day, each list ready to show with its count."""
+
+    day: date
+    uncovered: list[Institution] = field(default_factory=list)
+    without_instructor: list[Institution] = field(default_factory=list)
+    small_standalone: list[Branch] = field(default_factory=list)
+    without_secretary: list[Branch] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return (len(self.uncovered) + len(self.without_instructor)
+                + len(self.small_standalone) + len(self.without_secretary))
+
+
+def coverage_gaps(*, user, day: date | None = None) -> CoverageGaps:
+    """Uncovered or instructor-less institutions; branches short of full members or a secretary."""
+    day = today_or(day)
+    operating = institution_list(user=user, day=day).filter(operating_today=True)
+    last_branch = (
+        Coverage.objects.filter(institution=OuterRef("pk"))
+        .filter(active_on_q(day, "branch__")).order_by("-start")
+    )
+    uncovered = operating.filter(covered_today=False).annotate(
+        # A still-active branch that covered it before is the obvious one to cover it again.
+        last_branch_pk=Subquery(last_branch.values("branch_id")[:1]),
+        last_branch_name=Subquery(last_branch.values("branch__name")[:1]),
+    )
+    active = branch_list(user=user, day=day).filter(active_today=True)
+    return CoverageGaps(
+        day=day,
+        uncovered=list(uncovered),
+        without_instructor=list(operating.filter(has_instructor_today=False)),
+        small_standalone=list(
+            active.filter(kind=Branch.Kind.STANDALONE,
+                          full_members_today__lt=FULL_MEMBERS_FOR_STANDALONE)
+        ),
+        without_secretary=list(active.filter(has_secretary_today=False)),
+    )

@@ -1,0 +1,73 @@
+"""Read pages of the organisation structure: lists with filters and exports, detail pages."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.core.access import institution_reader_required, structure_reader_required
+from partybuild.core.views import ListPage
+
+from . import selectors
+from .filters import BranchFilter, InstitutionFilter, MemberFilter, PairingFilter
+from .tables import BranchTable, InstitutionTable, MemberTable, PairingTable
+
+
+class InstitutionList(ListPage):
+    allow_instructors = True
+    table_class = InstitutionTable
+    filterset_class = InstitutionFilter
+    template_name = "organisation/institution_list.html"
+    export_name = _("培训机构")
+
+    def get_queryset(self):
+        return selectors.institution_list(user=self.request.user)
+
+
+class BranchList(ListPage):
+    table_class = BranchTable
+    filterset_class = BranchFilter
+    template_name = "organisation/branch_list.html"
+    export_name = _("党支部")
+
+    def get_queryset(self):
+        return selectors.branch_list(user=self.request.user)
+
+
+class MemberList(ListPage):
+    table_class = MemberTable
+    filterset_class = MemberFilter
+    template_name = "organisation/member_list.html"
+    export_name = _("党员")
+
+    def get_queryset(self):
+        return selectors.member_list(user=self.request.user)
+
+
+class PairingList(ListPage):
+    table_class = PairingTable
+    filterset_class = PairingFilter
+    template_name = "organisation/pairing_list.html"
+    export_name = _("结对共建")
+
+    def get_queryset(self):
+        return selectors.pairing_list(user=self.request.user)
+
+
+@institution_reader_required
+def institution_detail(request, pk: int):
+    detail = selectors.institution_detail(user=request.user, pk=pk)
+    return render(request, "organisation/institution_detail.html",
+                  {"detail": detail, "institution": detail.institution})
+
+
+@structure_reader_required
+def branch_detail(request, pk: int):
+    detail = selectors.branch_detail(user=request.user, pk=pk)
+    return render(request, "organisation/branch_detail.html",
+                  {"detail": detail, "branch": detail.branch})
+
+
+@structure_reader_required
+def member_detail(request, pk: int):
+    detail = selectors.member_detail(user=request.user, pk=pk)
+    return render(request, "organisation/member_detail.html",
+                  {"detail": detail, "member": detail.member})

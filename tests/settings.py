@@ -1,0 +1,7 @@
+"""Settings for the test suite: the real settings, with a fast password hasher."""
+
+from partybuild.settings import *  # noqa: F403
+
+# The production hasher is slow on purpose (about 0.3 s a password); the suite creates and
+# logs in hundreds of users, and what it tests is who may do what, not password storage.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
