@@ -28,3 +28,8 @@ def save_with_history(instance, acting_user) -> None:
 
 def fmt(day: date | None) -> str:
     return day.isoformat() if day else "至今"
+
+
+def span(start: date, end: date | None) -> str:
+    """A period as users read it: "2021-03-01 至 2023-06-30", or "2021-03-01 至今" when open."""
+    return f"{fmt(start)} 至 {fmt(end)}" if end else f"{fmt(start)} 至今"

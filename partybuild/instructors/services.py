@@ -11,6 +11,7 @@ from partybuild.core.services import (
     require_region_in_scope,
     require_structure_editor,
     save_with_history,
+    span,
 )
 from partybuild.organisation.models import Institution
 
@@ -62,7 +63,7 @@ def assignment_create(*, acting_user, instructor: Instructor, institution: Insti
              .select_related("instructor").first())
     if clash is not None:
         raise ValidationError(
-            f"机构“{institution.name}”在 {fmt(clash.start)} 至 {fmt(clash.end)} 已由指导员"
+            f"机构“{institution.name}”在 {span(clash.start, clash.end)} 已由指导员"
             f"{clash.instructor.name}负责。请使用“更换指导员”。"
         )
     assignment = Assignment(instructor=instructor, institution=institution, start=start, end=end)
@@ -88,7 +89,7 @@ def assignment_end(*, acting_user, assignment: Assignment, on: date) -> Assignme
 @transaction.atomic
 def assignment_reassign(*, acting_user, institution: Institution, instructor: Instructor,
                         on: date) -> Assignment:
-    """Hand an institution to another instructor from `on` (轮换): the current one ends the day before."""
+    """Rotate an institution to a new instructor (轮换); the old one ends the day before `on`."""
     require_structure_editor(acting_user)
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     require_region_in_scope(acting_user, institution.region, "机构")

@@ -85,9 +85,10 @@ class AssignmentCreate(ConfirmedActionView):
 
     def describe(self, form):
         data = form.cleaned_data
-        end = fmt(data["end"]) if data["end"] else gettext("长期")
+        end = (gettext("至 %(end)s") % {"end": fmt(data["end"])} if data["end"]
+               else gettext("不设结束日期"))
         return [gettext("将从 %(start)s 起派驻指导员 %(instructor)s 到机构“%(institution)s”，"
-                        "至 %(end)s。") % {
+                        "%(end)s。") % {
             "start": fmt(data["start"]), "instructor": data["instructor"].name,
             "institution": data["institution"].name, "end": end}]
 

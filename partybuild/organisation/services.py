@@ -16,6 +16,7 @@ from partybuild.core.services import (
     require_region_in_scope,
     require_structure_editor,
     save_with_history,
+    span,
 )
 
 from .models import (
@@ -186,7 +187,7 @@ def _check_standalone_covers_one(branch: Branch, start: date, end: date | None,
         names = "、".join(sorted(i.name for i in institutions))
         raise ValidationError(
             f"单独党支部“{branch.name}”同一天只能覆盖一家机构，"
-            f"在 {fmt(start)} 至 {fmt(end)} 期间会同时覆盖：{names}。请改用联合党支部。"
+            f"在 {span(start, end)} 期间会同时覆盖：{names}。请改用联合党支部。"
         )
 
 
@@ -196,7 +197,7 @@ def _check_institution_not_covered_elsewhere(institution: Institution, start: da
              .exclude(pk=exclude_pk).select_related("branch").first())
     if clash is not None:
         raise ValidationError(
-            f"机构“{institution.name}”在 {fmt(clash.start)} 至 {fmt(clash.end)} "
+            f"机构“{institution.name}”在 {span(clash.start, clash.end)} "
             f"已由“{clash.branch.name}”覆盖，同一天只能由一个支部覆盖。请先结束原覆盖。"
         )
 
@@ -205,7 +206,8 @@ def _check_within_branch_life(branch: Branch, start: date, end: date | None,
                               what: str) -> None:
     if start < branch.founded_on:
         raise ValidationError(
-            f"{what}开始日期 {fmt(start)} 早于支部“{branch.name}”的成立日期 {fmt(branch.founded_on)}。"
+            f"{what}开始日期 {fmt(start)} 早于支部“{branch.name}”的成立日期 "
+            f"{fmt(branch.founded_on)}。"
         )
     if branch.dissolved_on is not None and (end is None or end > branch.dissolved_on):
         raise ValidationError(
@@ -335,8 +337,8 @@ def _check_member_free(member: Member, start: date, end: date | None, exclude_pk
              .exclude(pk=exclude_pk).select_related("branch").first())
     if clash is not None:
         raise ValidationError(
-            f"党员{member.name}在 {fmt(clash.start)} 至 {fmt(clash.end)} 属于“{clash.branch.name}”，"
-            "同一天只能属于一个支部。请先办理转出。"
+            f"党员{member.name}在 {span(clash.start, clash.end)} "
+            f"属于“{clash.branch.name}”，同一天只能属于一个支部。请先办理转出。"
         )
 
 
@@ -419,13 +421,15 @@ def member_transfer_out(*, acting_user, member: Member, on: date) -> Membership:
 
 @transaction.atomic
 def secretary_set(*, acting_user, branch: Branch, member: Member, on: date) -> Membership:
-    """Make `member` the branch secretary from `on`; the previous secretary steps down the day before."""
+    """Make `member` the branch secretary from `on`; the previous one steps down the day before."""
     require_structure_editor(acting_user)
     branch = _lock(Branch, branch.pk)
     require_region_in_scope(acting_user, branch.committee.region, "该支部")
     membership = Membership.objects.filter(member=member, branch=branch).holding_on(on).first()
     if membership is None:
-        raise ValidationError(f"{member.name}在 {fmt(on)} 不是“{branch.name}”的党员，不能担任书记。")
+        raise ValidationError(
+            f"{member.name}在 {fmt(on)} 不是“{branch.name}”的党员，不能担任书记。"
+        )
     if membership.is_secretary:
         raise ValidationError(f"{member.name}在 {fmt(on)} 已是“{branch.name}”的书记。")
     for previous in Membership.objects.filter(branch=branch, is_secretary=True).filter(
@@ -479,7 +483,7 @@ def pairing_create(*, acting_user, branch: Branch, school_branch: SchoolBranch, 
              .filter(overlapping_q(start, end)).first())
     if clash is not None:
         raise ValidationError(
-            f"“{branch.name}”与“{school_branch}”在 {fmt(clash.start)} 至 {fmt(clash.end)} 已结对。"
+            f"“{branch.name}”与“{school_branch}”在 {span(clash.start, clash.end)} 已结对。"
         )
     pairing = Pairing(branch=branch, school_branch=school_branch, start=start, end=end)
     save_with_history(pairing, acting_user)

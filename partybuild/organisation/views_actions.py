@@ -27,7 +27,8 @@ def _names(items) -> str:
 
 
 def _until(end) -> str:
-    return fmt(end) if end else gettext("长期")
+    """How the end of a new period reads in a confirmation sentence."""
+    return gettext("至 %(end)s") % {"end": fmt(end)} if end else gettext("不设结束日期")
 
 
 # Institutions ------------------------------------------------------------------------
@@ -158,7 +159,7 @@ class CoverageAdd(BranchActionView):
     def describe(self, form):
         data = form.cleaned_data
         return [gettext("将从 %(start)s 起由“%(branch)s”覆盖机构“%(institution)s”，"
-                        "至 %(end)s。") % {
+                        "%(end)s。") % {
             "start": fmt(data["start"]), "branch": self.object.name,
             "institution": data["institution"].name, "end": _until(data["end"]),
         }]

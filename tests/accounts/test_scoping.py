@@ -69,7 +69,8 @@ def names(queryset) -> set[str]:
     return {str(obj.name) for obj in queryset}
 
 
-COUNTY_A_INSTITUTIONS = {"赫山区阳光艺术培训学校", "赫山区博雅学科培训学校", "赫山区创客机器人培训中心"}
+COUNTY_A_INSTITUTIONS = {"赫山区阳光艺术培训学校", "赫山区博雅学科培训学校",
+                         "赫山区创客机器人培训中心"}
 COUNTY_B_INSTITUTIONS = {"资阳区启明体育培训中心", "资阳区飞鱼游泳培训中心"}
 
 

@@ -118,7 +118,7 @@ def test_an_assignment_is_previewed_then_created(client, alice, liu, institution
     data = {"instructor": liu.pk, "institution": institution_a.pk, "start": "2024-03-01",
             "end": ""}
     response = preview(client, ASSIGN_URL, data)
-    assert ("将从 2024-03-01 起派驻指导员 刘洋 到机构“赫山区阳光艺术培训学校”，至 长期。"
+    assert ("将从 2024-03-01 起派驻指导员 刘洋 到机构“赫山区阳光艺术培训学校”，不设结束日期。"
             in page_text(response))
     assert not Assignment.objects.exists()
 
@@ -144,7 +144,7 @@ def test_an_institution_with_an_instructor_cannot_get_a_second_one(client, alice
     response = confirm(client, ASSIGN_URL, {"instructor": chen.pk,
                                             "institution": institution_a.pk,
                                             "start": "2024-03-01", "end": ""})
-    assert ("机构“赫山区阳光艺术培训学校”在 2022-01-01 至 至今 已由指导员刘洋负责。"
+    assert ("机构“赫山区阳光艺术培训学校”在 2022-01-01 至今 已由指导员刘洋负责。"
             "请使用“更换指导员”。") in form_error_text(response)
     assert Assignment.objects.count() == 1
 

@@ -15,7 +15,7 @@ D = date
 
 @pytest.fixture
 def scene(county_a, county_b, alice, bob, carol, dave, eve, institution_a, institution_b):
-    """Two 赫山区 instructors; 胡敏 has served the arts school since 2022, the academy is unserved."""
+    """Two 赫山区 instructors: 胡敏 serves the arts school since 2022; the academy has nobody."""
     hu = InstructorFactory(number="ZDY430903001", name="胡敏", region=county_a,
                            source_org="赫山区教育局", title="股长")
     tang = InstructorFactory(number="ZDY430903002", name="唐磊", region=county_a,

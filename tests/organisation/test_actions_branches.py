@@ -124,8 +124,8 @@ def test_adding_coverage_is_previewed_then_recorded(client, alice, joint_branch,
     url = branch_url("coverage_add", joint_branch)
     data = {"institution": institutions[0].pk, "start": "2024-03-01", "end": ""}
     response = preview(client, url, data)
-    assert ("将从 2024-03-01 起由“赫山区第一联合党支部”覆盖机构“赫山区启航英语培训学校”，至 长期。"
-            in page_text(response))
+    assert ("将从 2024-03-01 起由“赫山区第一联合党支部”覆盖机构“赫山区启航英语培训学校”，"
+            "不设结束日期。" in page_text(response))
     assert not Coverage.objects.exists()
 
     response = confirm(client, url, data)
@@ -144,7 +144,7 @@ def test_an_institution_covered_by_another_branch_is_refused(client, alice, join
     response = confirm(client, branch_url("coverage_add", joint_branch), {
         "institution": institutions[0].pk, "start": "2024-03-01", "end": ""})
     assert response.status_code == 200
-    assert ("机构“赫山区启航英语培训学校”在 2022-01-01 至 至今 已由“赫山区第二联合党支部”覆盖"
+    assert ("机构“赫山区启航英语培训学校”在 2022-01-01 至今 已由“赫山区第二联合党支部”覆盖"
             in form_error_text(response))
     assert 'value="2024-03-01"' in page_text(response)
     assert Coverage.objects.count() == 1

@@ -145,7 +145,7 @@ def test_a_member_already_in_another_branch_cannot_be_moved_over_that_period(
     client.force_login(alice)
     response = confirm(client, member_url("member_transfer", member),
                        {"to_branch": other_branch.pk, "on": "2021-06-01", "employer": ""})
-    assert ("党员王芳在 2022-01-01 至 至今 属于“赫山区第一联合党支部”，同一天只能属于一个支部"
+    assert ("党员王芳在 2022-01-01 至今 属于“赫山区第一联合党支部”，同一天只能属于一个支部"
             in form_error_text(response))
     assert member.memberships.count() == 1
 
