@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "partybuild.accounts",
     "partybuild.organisation",
     "partybuild.instructors",
+    "partybuild.visits",
+    "partybuild.activities",
     "partybuild.core",
 ]
 

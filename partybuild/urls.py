@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("partybuild.accounts.urls")),
     path("organisation/", include("partybuild.organisation.urls")),
     path("instructors/", include("partybuild.instructors.urls")),
+    path("visits/", include("partybuild.visits.urls")),
+    path("activities/", include("partybuild.activities.urls")),
     path("", include("partybuild.core.urls")),
 ]
 
