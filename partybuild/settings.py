@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partybuild.instructors",
     "partybuild.visits",
     "partybuild.activities",
+    "partybuild.points",
     "partybuild.core",
 ]
 

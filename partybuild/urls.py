@@ -10,6 +10,7 @@ urlpatterns = [
     path("instructors/", include("partybuild.instructors.urls")),
     path("visits/", include("partybuild.visits.urls")),
     path("activities/", include("partybuild.activities.urls")),
+    path("points/", include("partybuild.points.urls")),
     path("", include("partybuild.core.urls")),
 ]
 

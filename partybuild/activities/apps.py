@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ActivitiesConfig(AppConfig):
     name = "partybuild.activities"
-    verbose_name = _("党建活动与红名单积分")
+    verbose_name = _("党建活动")

@@ -114,24 +114,6 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
-        migrations.CreateModel(
-            name='PointEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='分值')),
-                ('reason', models.CharField(max_length=300, verbose_name='事由')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
-                ('corrects', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='correction', to='activities.pointentry', verbose_name='更正的记录')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='point_entries', to='organisation.institution', verbose_name='机构')),
-            ],
-            options={
-                'verbose_name': '红名单积分',
-                'verbose_name_plural': '红名单积分',
-                'ordering': ['-date', '-pk'],
-            },
-        ),
         migrations.AddIndex(
             model_name='activity',
             index=models.Index(fields=['branch', 'date'], name='activities__branch__f03599_idx'),
@@ -143,9 +125,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='activity',
             constraint=models.CheckConstraint(condition=models.Q(('kind', 'pairing'), ('school_branch__isnull', True), _connector='OR'), name='activity_school_branch_only_for_pairing', violation_error_message='只有结对共建活动才填写结对学校支部。'),
-        ),
-        migrations.AddConstraint(
-            model_name='pointentry',
-            constraint=models.UniqueConstraint(fields=('institution', 'date', 'reason'), name='point_entry_natural_key'),
         ),
     ]
