@@ -1,0 +1,1 @@
+"""Kinds that record the year's work: visits to points. (Being written.)"""
