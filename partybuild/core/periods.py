@@ -57,3 +57,20 @@ def period_end_after_start_constraint(name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=_("结束日期不能早于开始日期。"),
     )
+
+
+def overlapping_pairs(periods):
+    """Pairs of (start, end, payload) periods that share a day, found in one sorted sweep.
+
+    Periods are inclusive; an end of None means open. Each period is reported at most once,
+    paired with the earlier period it collides with.
+    """
+    ordered = sorted(periods, key=lambda period: period[0])
+    clashes = []
+    reach = None  # the period reaching furthest so far
+    for period in ordered:
+        if reach is not None and (reach[1] is None or reach[1] >= period[0]):
+            clashes.append((reach, period))
+        if reach is None or (reach[1] is not None and (period[1] is None or period[1] > reach[1])):
+            reach = period
+    return clashes
