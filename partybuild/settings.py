@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "partybuild.visits",
     "partybuild.activities",
     "partybuild.points",
+    "partybuild.scoring",
+    "partybuild.imports",
     "partybuild.core",
 ]
 

@@ -1,4 +1,5 @@
-from django.conf import settings
+"""Evidence files are never served from MEDIA_URL: each app's download view checks scope."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,8 +14,3 @@ urlpatterns = [
     path("points/", include("partybuild.points.urls")),
     path("", include("partybuild.core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -88,3 +88,32 @@ def instructors_visible_to(user):
 def user_may_see_region(user, region: Region) -> bool:
     path = region_path(user)
     return path is not None and (path == "/" or region.path.startswith(path))
+
+
+def _own_or_in_regions(queryset: QuerySet, user) -> QuerySet:
+    """Rows about institutions in the user's regions; for instructors, only their own rows."""
+    rows = scope(queryset, user, "institution__region")
+    if user.is_authenticated and user.is_instructor:
+        rows = rows.filter(instructor__user=user)
+    return rows
+
+
+def visits_visible_to(user):
+    """Visits to institutions in the user's regions; an instructor sees only their own visits."""
+    from partybuild.visits.models import Visit
+
+    return _own_or_in_regions(Visit.objects.all(), user)
+
+
+def hazards_visible_to(user):
+    """Hazards at institutions in the user's regions; an instructor sees only their own."""
+    from partybuild.visits.models import Hazard
+
+    return _own_or_in_regions(Hazard.objects.all(), user)
+
+
+def clues_visible_to(user):
+    """Clues about institutions in the user's regions; an instructor sees only their own."""
+    from partybuild.visits.models import Clue
+
+    return _own_or_in_regions(Clue.objects.all(), user)

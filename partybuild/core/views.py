@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from partybuild.instructors.selectors import assigned_institutions
 from partybuild.organisation.selectors import coverage_gaps as gaps_on
 from partybuild.organisation.selectors import structure_figures, today_or
+from partybuild.visits.selectors import my_month, parse_month
 
 from .access import StructureReaderRequiredMixin, structure_reader_required
 from .exports import TableExportMixin
@@ -39,10 +39,8 @@ def home(request):
     user = request.user
     day = today_or(None)
     if user.is_instructor:
-        return render(request, "core/home_instructor.html", {
-            "day": day,
-            "institutions": assigned_institutions(user=user, day=day),
-        })
+        month = my_month(user=user, month=parse_month(request.GET.get("month")), today=day)
+        return render(request, "core/home_instructor.html", {"day": day, "month": month})
     return render(request, "core/home.html", {
         "day": day,
         "figures": structure_figures(user=user, day=day) if user.can_view_structure else None,

@@ -225,9 +225,18 @@ def parse_rows(kind: ImportKind, table, mapping: dict[int, Column],
             except CellError as error:
                 row.error(column.key, str(error))
         for column in kind.columns:
-            values.setdefault(column.key, None if column.parse is not text else "")
+            if column.key not in values:
+                values[column.key] = _empty_value(column)
         rows.append(row)
     return rows
+
+
+def _empty_value(column: Column):
+    """What an empty cell means for the column ("" for text, None for a date...)."""
+    try:
+        return column.parse(None)
+    except CellError:
+        return None
 
 
 def run_import(kind_class: type[ImportKind], data: bytes, filename: str, *, user=None,
@@ -258,9 +267,10 @@ def run_import(kind_class: type[ImportKind], data: bytes, filename: str, *, user
             continue
         seen_keys[key] = row.number
         planned.extend(kind.plan(row))
+    # Cross-row checks run on the rows that are valid on their own, so that one file lists
+    # every problem at once.
     planned = [item for item in planned if not item.row.failed]
-    if not result.errors:
-        kind.check_all(planned)
+    kind.check_all(planned)
     if result.errors:
         result.errors.sort(key=lambda error: error.row)
         return result

@@ -4,6 +4,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
+
 DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -69,7 +71,22 @@ def parse_int(value) -> int | None:
         return None
     if not re.fullmatch(r"\d+", raw):
         raise CellError(f"“{raw}”不是非负整数")
+    if len(raw) > 9:
+        # The database stores 32-bit integers; a longer number is a typing slip anyway.
+        raise CellError(f"“{raw}”过大")
     return int(raw)
+
+
+def text_up_to(max_length: int):
+    """A text parser refusing values longer than the database column holds."""
+
+    def parse(value) -> str:
+        raw = text(value)
+        if len(raw) > max_length:
+            raise CellError(f"内容过长：最多 {max_length} 个字，当前 {len(raw)} 个字")
+        return raw
+
+    return parse
 
 
 def parse_points(value) -> Decimal:
@@ -90,7 +107,9 @@ def parse_points(value) -> Decimal:
 
 def choice_parser(choices, kind: str):
     """A parser accepting a choice's Chinese label or its English key."""
-    by_label = {str(label): key for key, label in choices}
+    # The Chinese labels, whatever language the importing user reads the site in.
+    with translation.override(None):
+        by_label = {str(label): key for key, label in choices}
     keys = {key for key, _label in choices}
 
     def parse(value) -> str:

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -60,16 +59,22 @@ def _read_csv(data: bytes) -> list[list]:
         raise ImportFileError(f"CSV 文件格式有误：{error}。") from error
 
 
+BROKEN_XLSX = "XLSX 文件已损坏或不是 Excel 工作簿：请在 Excel 中重新保存后再导入。"
+
+
 def _read_xlsx(data: bytes) -> list[list]:
+    # A damaged workbook surfaces as whatever zipfile, zlib, the XML parser or openpyxl
+    # happens to raise (BadZipFile, zlib.error, ParseError, KeyError, NotImplementedError...),
+    # while opening it or, in read-only mode, row by row while reading the sheet.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ImportFileError(
-            "XLSX 文件已损坏或不是 Excel 工作簿：请在 Excel 中重新保存后再导入。"
-        ) from error
+    except Exception as error:
+        raise ImportFileError(BROKEN_XLSX) from error
     try:
         sheet = workbook.worksheets[0]
         return [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as error:
+        raise ImportFileError(BROKEN_XLSX) from error
     finally:
         workbook.close()
 

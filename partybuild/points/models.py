@@ -3,7 +3,18 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class PointEntryQuerySet(models.QuerySet):
+    """Bulk writes that would rewrite the ledger are refused, like the per-row ones."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("积分记录只能新增，不能修改；请录入一条更正记录。"))
+
+    def delete(self):
+        raise ValidationError(_("积分记录不能删除；请录入一条更正记录。"))
 
 
 class PointEntry(models.Model):
@@ -21,6 +32,8 @@ class PointEntry(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
+    objects = PointEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("红名单积分")
         verbose_name_plural = _("红名单积分")
@@ -28,6 +41,8 @@ class PointEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "date", "reason"],
                                     name="point_entry_natural_key"),
+            models.CheckConstraint(condition=~Q(points=0), name="point_entry_points_not_zero",
+                                   violation_error_message=_("分值不能为0。")),
         ]
 
     def __str__(self) -> str:
@@ -41,3 +56,8 @@ class PointEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("积分记录不能删除；请录入一条更正记录。"))
+
+    @property
+    def is_corrected(self) -> bool:
+        """Whether a reversing entry points at this one (select_related "correction" first)."""
+        return hasattr(self, "correction")

@@ -1,1 +1,367 @@
-"""Kinds that record the year's work: visits to points. (Being written.)"""
+"""Kinds that record the year's work: visits, hazards, clues, activities and points.
+
+Each kind loads what its rows refer to in a fixed number of queries (credit codes,
+instructor numbers and branch names in chunks of `__in` lists, existing records by the
+file's institutions or branches and date range), then checks every row against plain
+dicts. The rules are the application's own (visits/services.py, activities/services.py,
+points/services.py), applied to the whole file at once.
+"""
+
+from collections import defaultdict
+
+from partybuild.activities.models import Activity
+from partybuild.core.services import fmt, span
+from partybuild.instructors.models import Assignment, Instructor
+from partybuild.organisation.models import Branch, Institution, Pairing
+from partybuild.points.models import PointEntry
+from partybuild.visits.models import Clue, Hazard, Visit
+from partybuild.visits.services import ITEM_TEXTS
+
+from ..engine import BATCH_SIZE, Column, Planned, Row, assign
+from ..parsing import choice_parser, parse_bool, parse_date, parse_int, parse_points
+from .structure import StructureKind, fetch_in, limited, parse_credit_code
+
+
+def date_bounds(rows: list[Row], key: str) -> dict:
+    """A date-range filter covering every row's date, so only those days' records load."""
+    days = [row[key] for row in rows if row[key] is not None]
+    if not days:
+        return {f"{key}__isnull": True}
+    return {f"{key}__gte": min(days), f"{key}__lte": max(days)}
+
+
+class WorkKind(StructureKind):
+    """Date rules and lookups of the kinds that record work at institutions and branches.
+
+    Institutions and branches are found (and scoped to the user) by StructureKind's
+    load_institutions/institution_of and load_branches/branch_of.
+    """
+
+    def load_instructors(self, rows: list[Row], key: str = "instructor") -> None:
+        self.instructors = {
+            instructor.number: instructor
+            for instructor in fetch_in(Instructor.objects.all(), "number",
+                                       (row[key] for row in rows))
+        }
+
+    def existing_for(self, queryset, rows: list[Row], day_key: str) -> list:
+        """Stored records of the file's institutions dated within the file's date range."""
+        ids = {institution.pk for institution in self.institutions.values()}
+        return fetch_in(queryset.filter(**date_bounds(rows, day_key)), "institution_id", ids)
+
+    def instructor_of(self, row: Row, key: str = "instructor") -> Instructor | None:
+        number = row[key]
+        instructor = self.instructors.get(number)
+        if instructor is None:
+            row.error(key, f"指导员编号“{number}”不存在，请先导入该指导员")
+        return instructor
+
+    def check_not_future(self, row: Row, key: str, label: str) -> bool:
+        day, today = row[key], self.context.today
+        if day is not None and day > today:
+            row.error(key, f"{label} {fmt(day)} 晚于今天（{fmt(today)}），不能录入未来的日期")
+            return False
+        return True
+
+    def check_operating(self, row: Row, key: str, label: str, institution: Institution) -> bool:
+        """The institution must be operating on the row's day (opened_on..closed_on)."""
+        day = row[key]
+        if day < institution.opened_on:
+            row.error(key, f"机构“{institution.name}”于 {fmt(institution.opened_on)} 开办，"
+                           f"{label} {fmt(day)} 尚未开办")
+            return False
+        if institution.closed_on is not None and day > institution.closed_on:
+            row.error(key, f"机构“{institution.name}”已于 {fmt(institution.closed_on)} 停办，"
+                           f"{label} {fmt(day)} 不在办学期间")
+            return False
+        return True
+
+    def check_day(self, row: Row, key: str, label: str, institution: Institution) -> bool:
+        return (self.check_not_future(row, key, label)
+                and self.check_operating(row, key, label, institution))
+
+
+class VisitsKind(WorkKind):
+    name, label, model = "visits", "走访记录", Visit
+    columns = (
+        Column("instructor", "指导员编号", required=True),
+        Column("credit_code", "统一社会信用代码", required=True, parse=parse_credit_code),
+        Column("date", "走访日期", required=True, parse=parse_date),
+        Column("lesson", "上党课", parse=parse_bool),
+        Column("policy", "讲政策", parse=parse_bool),
+        Column("hazard_check", "排隐患", parse=parse_bool),
+        Column("ledger", "核台账", parse=parse_bool),
+        Column("case_talk", "以案说法", parse=parse_bool),
+        Column("notes", "内容摘要"),
+    )
+    natural_key = ("instructor", "credit_code", "date")
+
+    def load(self, rows):
+        self.load_institutions(rows)
+        self.load_instructors(rows)
+        ids = {institution.pk for institution in self.institutions.values()}
+        self.assignments = defaultdict(list)
+        for assignment in fetch_in(Assignment.objects.all(), "institution_id", ids):
+            self.assignments[assignment.instructor_id, assignment.institution_id].append(
+                (assignment.start, assignment.end))
+        self.existing = {
+            (visit.instructor_id, visit.institution_id, visit.date): visit
+            for visit in self.existing_for(Visit.objects.all(), rows, "date")
+        }
+
+    def plan(self, row: Row) -> list[Planned]:
+        institution = self.institution_of(row)
+        instructor = self.instructor_of(row)
+        if institution is None or instructor is None:
+            return []
+        if not self.check_day(row, "date", "走访日期", institution):
+            return []
+        if not self.check_assigned(row, instructor, institution):
+            return []
+        visit = self.existing.get((instructor.pk, institution.pk, row["date"]))
+        if visit is None:
+            visit = Visit(instructor=instructor, institution=institution, date=row["date"],
+                          recorded_by=self.context.user)
+        values = {"notes": row["notes"]}
+        # An item not done keeps no text describing it, as visit_update ensures.
+        for item, text_field in ITEM_TEXTS.items():
+            values[item] = bool(row[item])
+            if not values[item]:
+                values[text_field] = ""
+        return [Planned(row, visit, assign(visit, values))]
+
+    def check_assigned(self, row: Row, instructor: Instructor, institution: Institution) -> bool:
+        """A visit is by an instructor holding an assignment to the institution that day."""
+        day = row["date"]
+        periods = sorted(self.assignments.get((instructor.pk, institution.pk), []))
+        if any(start <= day and (end is None or day <= end) for start, end in periods):
+            return True
+        known = ("其派驻期间为 " + "、".join(span(start, end) for start, end in periods)
+                 if periods else "该指导员从未派驻到该机构")
+        row.error("date", f"指导员{instructor.name}（{instructor.number}）在 {fmt(day)} "
+                          f"没有派驻到机构“{institution.name}”，不能录入走访；{known}")
+        return False
+
+
+HAZARD_CATEGORY = choice_parser(Hazard.Category.choices, "类别")
+HAZARD_SEVERITY = choice_parser(Hazard.Severity.choices, "等级")
+
+
+class HazardsKind(WorkKind):
+    name, label, model = "hazards", "隐患", Hazard
+    columns = (
+        Column("credit_code", "统一社会信用代码", required=True, parse=parse_credit_code),
+        Column("found_on", "发现日期", required=True, parse=parse_date),
+        Column("category", "类别", required=True, parse=HAZARD_CATEGORY),
+        Column("severity", "等级", required=True, parse=HAZARD_SEVERITY),
+        Column("description", "描述", required=True, parse=limited(Hazard, "description")),
+        Column("deadline", "整改期限", required=True, parse=parse_date),
+        Column("rectified_on", "整改完成日期", parse=parse_date),
+        Column("instructor", "指导员编号"),
+    )
+    natural_key = ("credit_code", "found_on", "description")
+
+    def load(self, rows):
+        self.load_institutions(rows)
+        self.load_instructors(rows)
+        self.existing = {
+            (hazard.institution_id, hazard.found_on, hazard.description): hazard
+            for hazard in self.existing_for(Hazard.objects.all(), rows, "found_on")
+        }
+
+    def plan(self, row: Row) -> list[Planned]:
+        institution = self.institution_of(row)
+        instructor = self.instructor_of(row) if row["instructor"] else None
+        found_on, deadline, rectified_on = row["found_on"], row["deadline"], row["rectified_on"]
+        ok = institution is not None and (instructor is not None or not row["instructor"])
+        if institution is not None:
+            ok &= self.check_day(row, "found_on", "发现日期", institution)
+        if deadline < found_on:
+            row.error("deadline", f"整改期限 {fmt(deadline)} 不能早于发现日期 {fmt(found_on)}")
+            ok = False
+        if rectified_on is not None:
+            if rectified_on < found_on:
+                row.error("rectified_on", f"整改完成日期 {fmt(rectified_on)} "
+                                          f"不能早于发现日期 {fmt(found_on)}")
+                ok = False
+            ok &= self.check_not_future(row, "rectified_on", "整改完成日期")
+        if not ok:
+            return []
+        hazard = self.existing.get((institution.pk, found_on, row["description"]))
+        if hazard is None:
+            hazard = Hazard(institution=institution, found_on=found_on,
+                            description=row["description"], recorded_by=self.context.user)
+        elif hazard.closed_out_on is not None and hazard.rectified_on != rectified_on:
+            row.error("rectified_on", f"该隐患已于 {fmt(hazard.closed_out_on)} 销号，"
+                                      "不能再修改整改完成日期")
+            return []
+        values = {"category": row["category"], "severity": row["severity"],
+                  "deadline": deadline, "rectified_on": rectified_on}
+        # An empty column keeps who found a stored hazard rather than erasing it.
+        if instructor is not None or hazard.pk is None:
+            values["instructor"] = instructor
+        return [Planned(row, hazard, assign(hazard, values))]
+
+
+class CluesKind(WorkKind):
+    name, label, model = "clues", "违规线索", Clue
+    columns = (
+        Column("credit_code", "统一社会信用代码", required=True, parse=parse_credit_code),
+        Column("date", "日期", required=True, parse=parse_date),
+        Column("description", "描述", required=True, parse=limited(Clue, "description")),
+        Column("substantiated", "是否查实", parse=parse_bool),
+        Column("enforcement", "参与执法", parse=parse_bool),
+        Column("instructor", "指导员编号"),
+    )
+    natural_key = ("credit_code", "date", "description")
+
+    def load(self, rows):
+        self.load_institutions(rows)
+        self.load_instructors(rows)
+        self.existing = {
+            (clue.institution_id, clue.date, clue.description): clue
+            for clue in self.existing_for(Clue.objects.all(), rows, "date")
+        }
+
+    def plan(self, row: Row) -> list[Planned]:
+        institution = self.institution_of(row)
+        instructor = self.instructor_of(row) if row["instructor"] else None
+        ok = institution is not None and (instructor is not None or not row["instructor"])
+        if institution is not None:
+            ok &= self.check_day(row, "date", "日期", institution)
+        if not ok:
+            return []
+        clue = self.existing.get((institution.pk, row["date"], row["description"]))
+        if clue is None:
+            clue = Clue(institution=institution, date=row["date"],
+                        description=row["description"], recorded_by=self.context.user)
+        values = {"substantiated": bool(row["substantiated"]),
+                  "enforcement": bool(row["enforcement"])}
+        if instructor is not None or clue.pk is None:
+            values["instructor"] = instructor
+        return [Planned(row, clue, assign(clue, values))]
+
+
+ACTIVITY_KIND = choice_parser(Activity.Kind.choices, "类型")
+
+
+class ActivitiesKind(WorkKind):
+    name, label, model = "activities", "党建活动", Activity
+    columns = (
+        Column("branch", "支部名称", required=True),
+        Column("date", "日期", required=True, parse=parse_date),
+        Column("kind", "类型", required=True, parse=ACTIVITY_KIND),
+        Column("title", "主题", required=True, parse=limited(Activity, "title")),
+        Column("attendees", "参加人数", parse=parse_int),
+        Column("school_branch", "结对学校支部"),
+    )
+    natural_key = ("branch", "date", "title")
+
+    def load(self, rows):
+        self.load_branches(rows)
+        ids = {branch.pk for branch in self.branches.values()}
+        self.pairings = defaultdict(list)
+        for pairing in fetch_in(Pairing.objects.select_related("school_branch"), "branch_id", ids):
+            self.pairings[pairing.branch_id].append(pairing)
+        self.existing = {
+            (activity.branch_id, activity.date, activity.title): activity
+            for activity in fetch_in(Activity.objects.filter(**date_bounds(rows, "date")),
+                                     "branch_id", ids)
+        }
+
+    def plan(self, row: Row) -> list[Planned]:
+        branch = self.branch_of(row)
+        if branch is None:
+            return []
+        day = row["date"]
+        ok = self.check_not_future(row, "date", "活动日期")
+        if ok and not branch.is_active_on(day):
+            dissolved = fmt(branch.dissolved_on) if branch.dissolved_on else "未撤销"
+            row.error("date", f"支部“{branch.name}”在 {fmt(day)} 不存续（成立于 "
+                              f"{fmt(branch.founded_on)}，撤销于 {dissolved}），不能记录该日的活动")
+            ok = False
+        school_branch = self.school_branch_of(row, branch) if ok else None
+        if not ok or row.failed:
+            return []
+        activity = self.existing.get((branch.pk, day, row["title"]))
+        if activity is None:
+            activity = Activity(branch=branch, date=day, title=row["title"],
+                                recorded_by=self.context.user)
+        changed = assign(activity, {"kind": row["kind"], "attendees": row["attendees"],
+                                    "school_branch": school_branch})
+        return [Planned(row, activity, changed)]
+
+    def school_branch_of(self, row: Row, branch: Branch):
+        """A pairing activity's school branch: one paired with the branch on the day."""
+        name, day = row["school_branch"], row["date"]
+        if row["kind"] != Activity.Kind.PAIRING:
+            if name:
+                row.error("school_branch", "只有结对共建活动才填写结对学校支部")
+            return None
+        if not name:
+            row.error("school_branch", "结对共建活动须填写结对学校支部")
+            return None
+        paired = {pairing.school_branch for pairing in self.pairings.get(branch.pk, [])
+                  if pairing.holds_on(day)}
+        # The name alone usually suffices; "学校 支部" tells apart two schools' 第一党支部.
+        matches = [school_branch for school_branch in paired
+                   if name in (school_branch.name, f"{school_branch.school} {school_branch.name}",
+                               f"{school_branch.school}{school_branch.name}")]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            row.error("school_branch", f"有多个名为“{name}”的学校支部与“{branch.name}”结对，"
+                                       "请写成“学校 支部名称”")
+            return None
+        holding = "、".join(sorted(str(school_branch) for school_branch in paired))
+        known = (f"当日与其结对的学校支部为：{holding}" if holding
+                 else "当日该支部没有结对的学校支部")
+        row.error("school_branch", f"“{name}”在 {fmt(day)} 未与“{branch.name}”结对，"
+                                   f"不能记为结对共建活动；{known}")
+        return None
+
+
+class PointsKind(WorkKind):
+    name, label, model = "points", "红名单积分", PointEntry
+    columns = (
+        Column("credit_code", "统一社会信用代码", required=True, parse=parse_credit_code),
+        Column("date", "日期", required=True, parse=parse_date),
+        Column("points", "分值", required=True, parse=parse_points),
+        Column("reason", "事由", required=True, parse=limited(PointEntry, "reason")),
+    )
+    natural_key = ("credit_code", "date", "reason")
+
+    def load(self, rows):
+        self.load_institutions(rows)
+        self.existing = {
+            (entry.institution_id, entry.date, entry.reason): entry
+            for entry in self.existing_for(PointEntry.objects.all(), rows, "date")
+        }
+
+    def plan(self, row: Row) -> list[Planned]:
+        institution = self.institution_of(row)
+        points = row["points"]
+        ok = institution is not None
+        if points == 0:
+            row.error("points", "分值不能为0：加分填正数，扣分填负数")
+            ok = False
+        if institution is not None:
+            ok &= self.check_day(row, "date", "日期", institution)
+        if not ok:
+            return []
+        entry = self.existing.get((institution.pk, row["date"], row["reason"]))
+        if entry is None:
+            entry = PointEntry(institution=institution, date=row["date"], points=points,
+                               reason=row["reason"], created_by=self.context.user)
+            return [Planned(row, entry)]
+        if entry.points != points:
+            # The ledger is append-only (points/models.py): a stored entry is never rewritten.
+            row.error("points", "积分记录不能修改：请另起一行录入更正记录（该机构 "
+                                f"{fmt(entry.date)}“{entry.reason}”已记 {entry.points:+} 分，"
+                                f"文件中为 {points:+} 分）")
+            return []
+        return [Planned(row, entry)]
+
+    def write(self, planned):
+        PointEntry.objects.bulk_create([item.instance for item in planned if item.is_new],
+                                       batch_size=BATCH_SIZE)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partybuild.activities.demo import seed_demo_activities
 from partybuild.core.demo import (
     DEFAULT_INSTITUTIONS,
     DEMO_PASSWORD,
@@ -18,6 +19,7 @@ from partybuild.core.demo import (
     existing_demo_city,
     was_built_by_seed_demo,
 )
+from partybuild.visits.demo import seed_demo_visits
 
 
 def _width(text: str) -> int:
@@ -69,6 +71,8 @@ class Command(BaseCommand):
                 self.stdout.write(_("演示城市%(city)s（%(code)s）已存在，未重复生成。")
                                   % {"city": city, "code": city.code})
             logins = ensure_demo_users()
+            self.stdout.write(seed_demo_visits(city))
+            self.stdout.write(seed_demo_activities(city))
         today = timezone.localdate()
         figures = demo_figures(city, today)
         self.stdout.write(_(

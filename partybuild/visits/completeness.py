@@ -1,0 +1,437 @@
+"""The "who hasn't been visited" grid: institutions × months of the four-ones items done.
+
+A month m of year Y is in scope for an institution when it operates on the 15th of m
+(SCORING.md). The items done in m are the distinct four-ones items of all visits to the
+institution dated in m, whoever made them; four items make the month complete.
+
+Everything is set-based: one aggregate query gives the items per (institution, month), one
+the month's figures per region and instructor, and the grid page reads one page of
+institutions. The number of queries does not depend on the number of institutions.
+"""
+
+import calendar
+import operator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache, reduce
+
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractMonth
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.accounts.scoping import (
+    institutions_visible_to,
+    region_path,
+    regions_visible_to,
+)
+from partybuild.core.periods import holding_on_q
+from partybuild.instructors.models import Assignment, Instructor
+from partybuild.organisation.models import Institution, Region
+from partybuild.organisation.selectors import flag, operating_on_q, today_or
+
+from .models import FOUR_ONES, Visit
+
+GRID_PAGE_SIZE = 100
+INSTRUCTOR_LINES_SHOWN = 100
+HOME_FLAG_NAMES = 10
+# "After the 20th": from the 21st on, an institution without a visit this month is flagged.
+FLAG_AFTER_DAY = 20
+ITEM_KEYS = tuple(key for key, _label in FOUR_ONES)
+ALL_ITEMS = len(ITEM_KEYS)
+MONTHS = tuple(range(1, 13))
+
+
+class Progress(models.TextChoices):
+    """The state filter: how far an in-scope institution got in the chosen month."""
+
+    COMPLETE = "complete", _("四项全部完成")
+    INCOMPLETE = "incomplete", _("未完成四项")
+    NOT_VISITED = "not_visited", _("尚未走访")
+
+
+def mid_month(year: int, month: int) -> date:
+    """The 15th, the day that decides whether a month is in scope (SCORING.md)."""
+    return date(year, month, 15)
+
+
+@cache
+def mid_months(year: int) -> tuple[date, ...]:
+    return tuple(mid_month(year, m) for m in MONTHS)
+
+
+def month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def items_done():
+    """Distinct four-ones items among a group of visits: the sum of one MAX per item."""
+    return reduce(operator.add, (Max(Cast(key, IntegerField())) for key in ITEM_KEYS))
+
+
+@dataclass(frozen=True)
+class GridFilters:
+    year: int
+    month: int
+    region: Region | None = None
+    # The instructors the instructor filter matched (already scoped), or None for everyone.
+    instructors: QuerySet[Instructor] | None = None
+    progress: str = ""
+
+
+# Cells and rows ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Cell:
+    """One institution in one month: not operating, not yet come, or 0–4 items done."""
+
+    month: int
+    operating: bool
+    future: bool
+    items: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.operating and not self.future and self.items >= ALL_ITEMS
+
+    @property
+    def label(self) -> str:
+        """What the page shows: — not operating, blank not yet, else the items (✓ complete)."""
+        if not self.operating:
+            return "—"
+        if self.future:
+            return ""
+        return f"{self.items}✓" if self.complete else str(self.items)
+
+    @property
+    def css(self) -> str:
+        if not self.operating:
+            return "off"
+        if self.future:
+            return "future"
+        if self.items >= ALL_ITEMS:
+            return "done"
+        return "partial" if self.items else "none"
+
+
+@dataclass
+class GridRow:
+    institution: Institution
+    cells: list[Cell]
+
+
+def month_cells(institution: Institution, year: int, items: dict[int, int],
+                day: date) -> list[Cell]:
+    """The twelve cells of an institution's row; months after `day` have not come yet."""
+    this_month = (day.year, day.month)
+    return [
+        Cell(month=m, operating=institution.is_operating_on(fifteenth),
+             future=(year, m) > this_month, items=items.get(m, 0))
+        for m, fifteenth in enumerate(mid_months(year), start=1)
+    ]
+
+
+# Figures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Institutions expected in the month (in scope), visited, complete; missing = no visit."""
+
+    label: str = ""
+    region: Region | None = None
+    expected: int = 0
+    visited: int = 0
+    complete: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.visited
+
+    @property
+    def complete_rate(self) -> int | None:
+        return round(100 * self.complete / self.expected) if self.expected else None
+
+    def add(self, other: "Figures") -> None:
+        self.expected += other.expected
+        self.visited += other.visited
+        self.complete += other.complete
+
+
+@dataclass
+class InstructorLine:
+    """An instructor's caseload in the month (in-scope institutions assigned on the 15th)."""
+
+    pk: int
+    number: str
+    name: str
+    caseload: int
+    visited: int
+    complete: int
+
+    @property
+    def missing(self) -> int:
+        return self.caseload - self.visited
+
+    @property
+    def complete_rate(self) -> int | None:
+        return round(100 * self.complete / self.caseload) if self.caseload else None
+
+
+@dataclass
+class CompletenessGrid:
+    filters: GridFilters
+    day: date
+    totals: Figures
+    regions: list[Figures]
+    instructors: list[InstructorLine]
+    rows: list[GridRow] = field(default_factory=list)
+    page: Page | None = None
+
+    @property
+    def instructors_shown(self) -> list[InstructorLine]:
+        return self.instructors[:INSTRUCTOR_LINES_SHOWN]
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        return MONTHS
+
+
+# Queries -----------------------------------------------------------------------------------
+
+
+# The visits below are read only through institutions already scoped to the user, and every
+# instructor's visits count (the grid is for staff), so they start from Visit itself: scoping
+# them again would join the region into every correlated subquery for nothing.
+
+
+def _month_visits(year: int, month: int, institution: str = "pk") -> QuerySet[Visit]:
+    """Visits to the (outer) institution in the month."""
+    first, last = month_range(year, month)
+    return Visit.objects.filter(institution=OuterRef(institution),
+                                date__gte=first, date__lte=last).order_by()
+
+
+def _month_items(year: int, month: int, institution: str = "pk") -> Coalesce:
+    """A correlated count of the items done at the (outer) institution in the month, or 0."""
+    visits = _month_visits(year, month, institution).values("institution")
+    return Coalesce(Subquery(visits.annotate(n=items_done()).values("n")[:1],
+                             output_field=IntegerField()), 0)
+
+
+def _assignments_on(day: date, institution: str = "pk") -> QuerySet[Assignment]:
+    return (Assignment.objects.filter(holding_on_q(day), institution=OuterRef(institution))
+            .order_by("-start", "-pk"))
+
+
+def grid_institutions(*, user, filters: GridFilters) -> QuerySet[Institution]:
+    """Institutions the user may see that operate in some month of the year, filtered.
+
+    Each carries the chosen month's figures (in_scope, visited, items) and the instructor
+    assigned on its 15th (instructor_pk, instructor_name).
+    """
+    year, month = filters.year, filters.month
+    fifteenth = mid_month(year, month)
+    institutions = institutions_visible_to(user).filter(
+        Q(opened_on__lte=mid_month(year, 12))
+        & (Q(closed_on__isnull=True) | Q(closed_on__gte=mid_month(year, 1)))
+    )
+    if filters.region is not None:
+        institutions = institutions.filter(region__path__startswith=filters.region.path)
+    if filters.instructors is not None:
+        institutions = institutions.filter(
+            Exists(_assignments_on(fifteenth).filter(instructor__in=filters.instructors))
+        )
+    institutions = institutions.annotate(
+        in_scope=flag(operating_on_q(fifteenth)),
+        visited=Exists(_month_visits(year, month)),
+        items=_month_items(year, month),
+    )
+    if filters.progress == Progress.COMPLETE:
+        institutions = institutions.filter(in_scope=True, items__gte=ALL_ITEMS)
+    elif filters.progress == Progress.INCOMPLETE:
+        institutions = institutions.filter(in_scope=True, items__lt=ALL_ITEMS)
+    elif filters.progress == Progress.NOT_VISITED:
+        institutions = institutions.filter(in_scope=True, visited=False)
+    assignment = _assignments_on(fifteenth)
+    return institutions.select_related("region").annotate(
+        instructor_pk=Subquery(assignment.values("instructor_id")[:1]),
+        instructor_name=Subquery(assignment.values("instructor__name")[:1]),
+    ).order_by("name", "pk")
+
+
+def items_by_month(*, institutions: QuerySet | Iterable[int],
+                   year: int) -> dict[int, dict[int, int]]:
+    """Items done per institution and month of the year, in one aggregate query.
+
+    `institutions` must already be scoped to the user (pks from grid_institutions).
+    """
+    rows = (
+        Visit.objects
+        .filter(institution__in=institutions, date__gte=date(year, 1, 1),
+                date__lte=date(year, 12, 31))
+        .annotate(month=ExtractMonth("date"))
+        .values("institution_id", "month")
+        .annotate(items=items_done())
+        .order_by()
+    )
+    done: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        done[row["institution_id"]][row["month"]] = row["items"]
+    return done
+
+
+def _reporting_regions(user, filters: GridFilters) -> tuple[int, dict[str, Region]]:
+    """The depth of the path segment to report by, and the regions by code.
+
+    Figures are given per child of the chosen region (or of the user's home region), so a
+    city sees its districts and a district its streets.
+    """
+    base = filters.region.path if filters.region else region_path(user) or "/"
+    depth = base.count("/") - 1
+    regions = {region.code: region for region in regions_visible_to(user)
+               .filter(path__startswith=base).only("code", "name", "path")}
+    return depth, regions
+
+
+@dataclass
+class MonthFigures:
+    totals: Figures
+    regions: list[Figures]
+    instructors: list[InstructorLine]
+
+
+def month_figures(*, user, filters: GridFilters) -> MonthFigures:
+    """The chosen month's totals, per reporting region and per instructor, in two queries.
+
+    One query counts the in-scope institutions by (region, instructor on the 15th); the
+    regions and the instructors are summed from its rows, so both agree with the totals.
+    Instructors come with the lowest share of complete institutions first: they need a call.
+    The state filter is left out: the figures describe the whole filtered set.
+    """
+    institutions = (grid_institutions(user=user, filters=replace(filters, progress=""))
+                    .filter(in_scope=True).order_by())
+    rows = (
+        institutions.values("region__path", "instructor_pk")
+        .annotate(
+            expected=Count("pk"),
+            visited_n=Count("pk", filter=Q(visited=True)),
+            complete=Count("pk", filter=Q(items__gte=ALL_ITEMS)),
+        )
+        .values_list("region__path", "instructor_pk", "expected", "visited_n", "complete")
+    )
+    depth, regions = _reporting_regions(user, filters)
+    # Plain [expected, visited, complete] counters: a large city has thousands of rows here.
+    by_path: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_instructor: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for path, instructor_pk, expected, visited, complete in rows:
+        for counter in (by_path[path], by_instructor[instructor_pk]):
+            counter[0] += expected
+            counter[1] += visited
+            counter[2] += complete
+    by_region: dict[str, Figures] = {}
+    for path, (expected, visited, complete) in by_path.items():
+        codes = path.strip("/").split("/")
+        code = codes[min(depth, len(codes) - 1)]
+        if code not in by_region:
+            region = regions.get(code)
+            label = region.name if region else code
+            if len(codes) <= depth:
+                # Institutions registered at the reported region itself, not below it.
+                label = _("%(region)s（本级）") % {"region": label}
+            by_region[code] = Figures(label=str(label), region=region)
+        by_region[code].add(Figures(expected=expected, visited=visited, complete=complete))
+    by_instructor.pop(None, None)
+    totals = Figures(label=str(_("合计")))
+    lines = sorted(by_region.values(), key=lambda f: f.region.code if f.region else f.label)
+    for line in lines:
+        totals.add(line)
+    names = (Instructor.objects.filter(pk__in=institutions.values("instructor_pk"))
+             .values_list("pk", "number", "name"))
+    instructors = [
+        InstructorLine(pk, number, name, *by_instructor[pk]) for pk, number, name in names
+    ]
+    instructors.sort(key=lambda line: (line.complete / line.caseload, -line.caseload,
+                                       line.number))
+    return MonthFigures(totals, lines, instructors)
+
+
+def completeness_grid(*, user, filters: GridFilters, page: int | str = 1,
+                      day: date | None = None, page_size: int = GRID_PAGE_SIZE,
+                      ) -> CompletenessGrid:
+    """One page of the grid, with the month's totals per region and per instructor."""
+    day = today_or(day)
+    paginator = Paginator(grid_institutions(user=user, filters=filters), page_size)
+    page_obj = paginator.get_page(page)
+    institutions = list(page_obj.object_list)
+    done = items_by_month(institutions=[i.pk for i in institutions], year=filters.year)
+    figures = month_figures(user=user, filters=filters)
+    return CompletenessGrid(
+        filters=filters, day=day, totals=figures.totals, regions=figures.regions,
+        instructors=figures.instructors,
+        rows=[GridRow(i, month_cells(i, filters.year, done.get(i.pk, {}), day))
+              for i in institutions],
+        page=page_obj,
+    )
+
+
+def completeness_all_rows(*, user, filters: GridFilters,
+                          day: date | None = None) -> Iterator[GridRow]:
+    """Every row of the filtered grid (for the export), in two queries."""
+    day = today_or(day)
+    institutions = grid_institutions(user=user, filters=filters)
+    done = items_by_month(institutions=institutions.values("pk"), year=filters.year)
+    for institution in institutions.iterator(chunk_size=2000):
+        yield GridRow(institution,
+                      month_cells(institution, filters.year, done.get(institution.pk, {}), day))
+
+
+def completeness_export(*, user, filters: GridFilters,
+                        day: date | None = None) -> CompletenessGrid:
+    """The whole filtered grid with its figures, for the XLSX download."""
+    day = today_or(day)
+    figures = month_figures(user=user, filters=filters)
+    return CompletenessGrid(
+        filters=filters, day=day, totals=figures.totals, regions=figures.regions,
+        instructors=figures.instructors,
+        rows=list(completeness_all_rows(user=user, filters=filters, day=day)),
+    )
+
+
+# Home page flag ----------------------------------------------------------------------------
+
+
+@dataclass
+class UnvisitedFlag:
+    """In-scope institutions with no visit yet this month, shown from the 21st on."""
+
+    day: date
+    count: int
+    institutions: list[Institution]
+    filters: GridFilters
+
+
+def unvisited_this_month(*, user, day: date | None = None,
+                         limit: int = HOME_FLAG_NAMES) -> UnvisitedFlag | None:
+    """After the 20th, the user's institutions not yet visited this month; else None."""
+    day = today_or(day)
+    if day.day <= FLAG_AFTER_DAY or not user.can_view_structure:
+        return None
+    filters = GridFilters(year=day.year, month=day.month, progress=Progress.NOT_VISITED)
+    institutions = grid_institutions(user=user, filters=filters)
+    shown = list(institutions[:limit])
+    count = len(shown) if len(shown) < limit else institutions.count()
+    return UnvisitedFlag(day=day, count=count, institutions=shown, filters=filters)

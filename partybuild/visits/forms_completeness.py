@@ -1,0 +1,63 @@
+"""The filter form of the completeness grid; region and instructor choices are scoped."""
+
+from datetime import date
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.accounts.scoping import instructors_visible_to, regions_visible_to
+from partybuild.organisation.filters import ALL
+
+from .completeness import MONTHS, GridFilters, Progress
+
+YEARS_BACK = 10
+
+
+class CompletenessFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
+    month = forms.TypedChoiceField(label=_("统计月份"), coerce=int, required=False)
+    region = forms.ModelChoiceField(label=_("区划（含下级）"), queryset=None, required=False,
+                                    empty_label=ALL)
+    # A search, not a list: a large city has thousands of instructors.
+    instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60)
+    state = forms.ChoiceField(label=_("本月完成情况"), required=False,
+                              choices=[("", ALL), *Progress.choices])
+
+    def __init__(self, data, *, user, day: date):
+        data = data.copy()
+        # An empty field means this year, and this month (December for a past year).
+        if not data.get("year"):
+            data["year"] = str(day.year)
+        if not data.get("month"):
+            data["month"] = str(day.month if data["year"] == str(day.year) else 12)
+        super().__init__(data)
+        self.day = day
+        self.fields["year"].choices = [(y, str(y))
+                                       for y in range(day.year, day.year - YEARS_BACK, -1)]
+        # Built per request, so the labels follow the user's language.
+        self.fields["month"].choices = [(m, gettext("%(month)d月") % {"month": m})
+                                        for m in MONTHS]
+        self.user = user
+        self.fields["region"].queryset = regions_visible_to(user).order_by("path")
+
+    def clean_instructor(self):
+        """The instructors in the user's scope whose number is, or whose name contains, the text."""
+        text = self.cleaned_data["instructor"].strip()
+        if not text:
+            return None
+        matches = instructors_visible_to(self.user).filter(
+            Q(number__iexact=text) | Q(name__icontains=text))
+        if not matches.exists():
+            raise forms.ValidationError(_("在您的区划内没有找到该指导员。"))
+        return matches
+
+    def grid_filters(self) -> GridFilters:
+        """The valid filters; a value that did not validate is left out (and shown as an error)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        year = data.get("year") or self.day.year
+        month = data.get("month") or (self.day.month if year == self.day.year else 12)
+        return GridFilters(year=year, month=month, region=data.get("region"),
+                           instructors=data.get("instructor"), progress=data.get("state") or "")

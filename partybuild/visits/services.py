@@ -1,0 +1,358 @@
+"""Writes for visits, hazards and clues.
+
+Instructors record what they did at the institutions they are assigned to; committee staff
+and administrators may record on an instructor's behalf and review what was recorded;
+reviewers only read. Every date is checked against today, the institution's operating
+period and the instructor's assignment on that day before anything is saved.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from partybuild.core.evidence import check_evidence_upload
+from partybuild.core.periods import holding_on_q
+from partybuild.core.services import fmt, require_region_in_scope, save_with_history, span
+from partybuild.instructors.models import Assignment, Instructor
+from partybuild.organisation.models import Institution
+
+from .models import Clue, Hazard, HazardEvidence, Visit, VisitEvidence
+
+ITEM_TEXTS = {
+    "lesson": "lesson_topic",
+    "policy": "policy_text",
+    "hazard_check": "hazard_check_text",
+    "ledger": "ledger_text",
+    "case_talk": "case_talk_case",
+}
+VISIT_FIELDS = (*[name for pair in ITEM_TEXTS.items() for name in pair], "attendees", "notes")
+
+
+# Who may write ---------------------------------------------------------------------------
+
+
+def own_instructor(user) -> Instructor | None:
+    """The instructor record linked to an instructor user, or None."""
+    if not getattr(user, "is_instructor", False):
+        return None
+    return getattr(user, "instructor", None)
+
+
+def may_record(user) -> bool:
+    """Instructors with a record, committee staff and administrators record visits."""
+    return getattr(user, "can_edit_structure", False) or own_instructor(user) is not None
+
+
+def require_recorder(acting_user) -> None:
+    if not may_record(acting_user):
+        raise PermissionDenied("只有党建指导员、党委工作人员和系统管理员可以录入走访、隐患和线索。")
+
+
+def require_reviewer_of_records(acting_user, what: str) -> None:
+    """Close-outs and clue reviews are decisions of committee staff and administrators."""
+    if not getattr(acting_user, "can_edit_structure", False):
+        raise PermissionDenied(f"只有党委工作人员和系统管理员可以{what}。")
+
+
+def require_may_change(acting_user, record) -> None:
+    """Instructors change only their own records; staff only records in their regions."""
+    require_recorder(acting_user)
+    mine = own_instructor(acting_user)
+    if mine is not None:
+        if record.instructor_id != mine.pk:
+            raise PermissionDenied("只能修改本人录入的记录。")
+        return
+    require_region_in_scope(acting_user, record.institution.region, "该记录")
+
+
+# Date rules ------------------------------------------------------------------------------
+
+
+def check_not_future(day: datetime.date, field: str, label: str) -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            {field: f"{label} {fmt(day)} 晚于今天（{fmt(today)}），不能录入未来的日期。"})
+
+
+def check_operating(institution: Institution, day: datetime.date, field: str) -> None:
+    """The institution must be operating on the day: opened, and not closed before it."""
+    if day < institution.opened_on:
+        raise ValidationError({field: (
+            f"机构“{institution.name}”于 {fmt(institution.opened_on)} 开办，"
+            f"{fmt(day)} 尚未开办，不能录入。"
+        )})
+    if institution.closed_on is not None and day > institution.closed_on:
+        raise ValidationError({field: (
+            f"机构“{institution.name}”已于 {fmt(institution.closed_on)} 停办，"
+            f"{fmt(day)} 不在办学期间，不能录入。"
+        )})
+
+
+def check_assigned(instructor: Instructor, institution: Institution, day: datetime.date,
+                   field: str) -> None:
+    """The instructor must hold an assignment to the institution on the day."""
+    assignments = Assignment.objects.filter(instructor=instructor, institution=institution)
+    if assignments.filter(holding_on_q(day)).exists():
+        return
+    periods = "、".join(span(a.start, a.end) for a in assignments.order_by("start"))
+    known = f"其派驻期间为 {periods}。" if periods else "从未派驻到该机构。"
+    raise ValidationError({field: (
+        f"指导员{instructor.name}在 {fmt(day)} 没有派驻到机构“{institution.name}”，"
+        f"不能录入；{known}"
+    )})
+
+
+def assigned_instructor(institution: Institution, day: datetime.date) -> Instructor | None:
+    """The instructor assigned to the institution on the day, if any."""
+    assignment = (Assignment.objects.filter(holding_on_q(day), institution=institution)
+                  .select_related("instructor").order_by("-start").first())
+    return assignment.instructor if assignment else None
+
+
+# Evidence --------------------------------------------------------------------------------
+
+
+def checked_uploads(files: Iterable, field: str = "evidence") -> list[tuple]:
+    """Check every uploaded file before any is stored; all problems are reported at once."""
+    checked, problems = [], []
+    for uploaded in files:
+        try:
+            content_type, extension = check_evidence_upload(uploaded)
+        except ValidationError as error:
+            problems.extend(error.error_list)
+        else:
+            checked.append((uploaded, content_type, extension))
+    if problems:
+        raise ValidationError({field: problems})
+    return checked
+
+
+def store_evidence(model, owner: dict, checked: Sequence[tuple], acting_user) -> list:
+    """Save checked uploads under random names with the extension their content proves."""
+    stored = []
+    for uploaded, content_type, extension in checked:
+        item = model(**owner, original_name=uploaded.name[-255:], content_type=content_type,
+                     size=uploaded.size, uploaded_by=acting_user)
+        item.file.save(f"evidence{extension}", uploaded, save=False)
+        item.full_clean()
+        item.save()
+        stored.append(item)
+    return stored
+
+
+# Visits ----------------------------------------------------------------------------------
+
+
+def check_visit(*, instructor: Instructor, institution: Institution, date: datetime.date,
+                exclude_pk: int | None = None) -> None:
+    """Every rule a visit must meet: past, operating, assigned, one a day."""
+    check_not_future(date, "date", "走访日期")
+    check_operating(institution, date, "date")
+    check_assigned(instructor, institution, date, "date")
+    same_day = Visit.objects.filter(instructor=instructor, institution=institution, date=date)
+    if same_day.exclude(pk=exclude_pk).exists():
+        raise ValidationError({"date": (
+            f"指导员{instructor.name}在 {fmt(date)} 已有对“{institution.name}”的走访记录，"
+            "请打开那条记录修改，不要重复录入。"
+        )})
+
+
+def apply_visit_fields(visit: Visit, fields: dict) -> None:
+    for key, value in fields.items():
+        if key not in VISIT_FIELDS:
+            raise TypeError(f"unknown visit field {key}")
+        setattr(visit, key, "" if value is None and key != "attendees" else value)
+    # The text of an item not done would describe something that did not happen.
+    for item, text in ITEM_TEXTS.items():
+        if not getattr(visit, item):
+            setattr(visit, text, "")
+
+
+@transaction.atomic
+def visit_record(*, acting_user, institution: Institution, date: datetime.date,
+                 instructor: Instructor | None = None, evidence: Iterable = (),
+                 **fields) -> Visit:
+    """Record a visit; staff may record it for an instructor (recorded_by is the staff user)."""
+    require_recorder(acting_user)
+    mine = own_instructor(acting_user)
+    if mine is not None:
+        if instructor is not None and instructor.pk != mine.pk:
+            raise PermissionDenied("只能录入本人的走访记录。")
+        instructor = mine
+    else:
+        require_region_in_scope(acting_user, institution.region, "机构")
+        if instructor is None:
+            instructor = assigned_instructor(institution, date)
+            if instructor is None:
+                raise ValidationError({"instructor": (
+                    f"机构“{institution.name}”在 {fmt(date)} 没有派驻指导员，请选择指导员。"
+                )})
+    check_visit(instructor=instructor, institution=institution, date=date)
+    uploads = checked_uploads(evidence)
+    visit = Visit(instructor=instructor, institution=institution, date=date,
+                  recorded_by=acting_user)
+    apply_visit_fields(visit, fields)
+    save_with_history(visit, acting_user)
+    store_evidence(VisitEvidence, {"visit": visit}, uploads, acting_user)
+    return visit
+
+
+@transaction.atomic
+def visit_update(*, acting_user, visit: Visit, evidence: Iterable = (), **fields) -> Visit:
+    """Correct a visit (own visits for instructors, visits in their regions for staff)."""
+    visit = Visit.objects.select_for_update().select_related("institution__region").get(
+        pk=visit.pk)
+    require_may_change(acting_user, visit)
+    institution = fields.pop("institution", visit.institution)
+    date = fields.pop("date", visit.date)
+    if own_instructor(acting_user) is None:
+        require_region_in_scope(acting_user, institution.region, "机构")
+    check_visit(instructor=visit.instructor, institution=institution, date=date,
+                exclude_pk=visit.pk)
+    uploads = checked_uploads(evidence)
+    visit.institution, visit.date = institution, date
+    apply_visit_fields(visit, fields)
+    save_with_history(visit, acting_user)
+    store_evidence(VisitEvidence, {"visit": visit}, uploads, acting_user)
+    return visit
+
+
+@transaction.atomic
+def visit_evidence_add(*, acting_user, visit: Visit, files: Iterable) -> list[VisitEvidence]:
+    """Attach more evidence files (photos, sign-in sheets) to a visit."""
+    require_may_change(acting_user, visit)
+    return store_evidence(VisitEvidence, {"visit": visit}, checked_uploads(files), acting_user)
+
+
+# Hazards and clues -----------------------------------------------------------------------
+
+
+def finding_instructor(*, acting_user, institution: Institution, day: datetime.date,
+                       visit: Visit | None, field: str) -> Instructor | None:
+    """Who found a hazard or clue: the visit's instructor, the acting one, or the assigned one."""
+    require_recorder(acting_user)
+    mine = own_instructor(acting_user)
+    if visit is not None:
+        if visit.institution_id != institution.pk:
+            raise ValidationError(f"走访记录“{visit}”不是对机构“{institution.name}”的走访。")
+        if mine is not None and visit.instructor_id != mine.pk:
+            raise PermissionDenied("只能在本人的走访记录中录入。")
+    if mine is not None:
+        check_assigned(mine, institution, day, field)
+        return mine
+    require_region_in_scope(acting_user, institution.region, "机构")
+    if visit is not None:
+        return visit.instructor
+    return assigned_instructor(institution, day)
+
+
+@transaction.atomic
+def hazard_record(*, acting_user, institution: Institution, found_on: datetime.date,
+                  category: str, severity: str, description: str, deadline: datetime.date,
+                  visit: Visit | None = None) -> Hazard:
+    """Record a hazard found at an institution, from a visit or by staff."""
+    instructor = finding_instructor(acting_user=acting_user, institution=institution,
+                                    day=found_on, visit=visit, field="found_on")
+    check_not_future(found_on, "found_on", "发现日期")
+    check_operating(institution, found_on, "found_on")
+    if deadline < found_on:
+        raise ValidationError(
+            {"deadline": f"整改期限 {fmt(deadline)} 不能早于发现日期 {fmt(found_on)}。"})
+    description = description.strip()
+    if Hazard.objects.filter(institution=institution, found_on=found_on,
+                             description=description).exists():
+        raise ValidationError({"description": (
+            f"机构“{institution.name}”在 {fmt(found_on)} 已登记过描述相同的隐患，请勿重复录入。"
+        )})
+    hazard = Hazard(institution=institution, visit=visit, instructor=instructor,
+                    found_on=found_on, category=category, severity=severity,
+                    description=description, deadline=deadline, recorded_by=acting_user)
+    save_with_history(hazard, acting_user)
+    return hazard
+
+
+@transaction.atomic
+def hazard_rectify(*, acting_user, hazard: Hazard, rectified_on: datetime.date,
+                   rectification_note: str = "", evidence: Iterable = ()) -> Hazard:
+    """Record (or correct) how and when a hazard was rectified, with evidence."""
+    hazard = Hazard.objects.select_for_update().select_related("institution__region").get(
+        pk=hazard.pk)
+    require_may_change(acting_user, hazard)
+    if hazard.closed_out_on is not None:
+        raise ValidationError(f"该隐患已于 {fmt(hazard.closed_out_on)} 销号，不能再修改整改情况。")
+    if rectified_on < hazard.found_on:
+        raise ValidationError({"rectified_on": (
+            f"整改完成日期 {fmt(rectified_on)} 不能早于发现日期 {fmt(hazard.found_on)}。"
+        )})
+    check_not_future(rectified_on, "rectified_on", "整改完成日期")
+    uploads = checked_uploads(evidence)
+    hazard.rectified_on = rectified_on
+    hazard.rectification_note = rectification_note.strip()
+    save_with_history(hazard, acting_user)
+    store_evidence(HazardEvidence, {"hazard": hazard}, uploads, acting_user)
+    return hazard
+
+
+@transaction.atomic
+def hazard_close_out(*, acting_user, hazard: Hazard, on: datetime.date) -> Hazard:
+    """Close out (销号) a rectified hazard after checking the rectification."""
+    require_reviewer_of_records(acting_user, "为隐患销号")
+    hazard = Hazard.objects.select_for_update().select_related("institution__region").get(
+        pk=hazard.pk)
+    require_region_in_scope(acting_user, hazard.institution.region, "该隐患")
+    if hazard.closed_out_on is not None:
+        raise ValidationError(f"该隐患已于 {fmt(hazard.closed_out_on)} 销号。")
+    if hazard.rectified_on is None:
+        raise ValidationError("该隐患尚未登记整改完成，不能销号。")
+    if on < hazard.rectified_on:
+        raise ValidationError({"on": (
+            f"销号日期 {fmt(on)} 不能早于整改完成日期 {fmt(hazard.rectified_on)}。"
+        )})
+    check_not_future(on, "on", "销号日期")
+    hazard.closed_out_on = on
+    hazard.closed_out_by = acting_user
+    save_with_history(hazard, acting_user)
+    return hazard
+
+
+@transaction.atomic
+def clue_record(*, acting_user, institution: Institution, date: datetime.date,
+                description: str, visit: Visit | None = None) -> Clue:
+    """Record a lead on a violation (线索) found at an institution."""
+    instructor = finding_instructor(acting_user=acting_user, institution=institution,
+                                    day=date, visit=visit, field="date")
+    check_not_future(date, "date", "日期")
+    check_operating(institution, date, "date")
+    description = description.strip()
+    if Clue.objects.filter(institution=institution, date=date,
+                           description=description).exists():
+        raise ValidationError({"description": (
+            f"机构“{institution.name}”在 {fmt(date)} 已登记过描述相同的线索，请勿重复录入。"
+        )})
+    clue = Clue(institution=institution, visit=visit, instructor=instructor, date=date,
+                description=description, recorded_by=acting_user)
+    save_with_history(clue, acting_user)
+    return clue
+
+
+@transaction.atomic
+def clue_review(*, acting_user, clue: Clue, substantiated: bool, enforcement: bool,
+                reviewed_on: datetime.date) -> Clue:
+    """Record whether a clue was substantiated and whether the instructor joined enforcement."""
+    require_reviewer_of_records(acting_user, "核查线索")
+    clue = Clue.objects.select_for_update().select_related("institution__region").get(pk=clue.pk)
+    require_region_in_scope(acting_user, clue.institution.region, "该线索")
+    if reviewed_on < clue.date:
+        raise ValidationError({"reviewed_on": (
+            f"核查日期 {fmt(reviewed_on)} 不能早于线索日期 {fmt(clue.date)}。"
+        )})
+    check_not_future(reviewed_on, "reviewed_on", "核查日期")
+    clue.substantiated = substantiated
+    clue.enforcement = enforcement
+    clue.reviewed_on = reviewed_on
+    save_with_history(clue, acting_user)
+    return clue
