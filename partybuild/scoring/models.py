@@ -1,0 +1,250 @@
+"""Rubrics per year, stored scores, annual inspections and the published red list."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .rubric import DEFAULT_RUBRIC, RubricValues
+
+POINTS = {"max_digits": 6, "decimal_places": 2}
+SCORE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class Rubric(models.Model):
+    """The points and thresholds of one year; created from the default on first use."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    coverage_max = models.DecimalField(_("组织覆盖满分"), **POINTS, default=Decimal("20"))
+    charter_max = models.DecimalField(_("党建入章程满分"), **POINTS, default=Decimal("5"))
+    four_ones_max = models.DecimalField(_("四个一满分"), **POINTS, default=Decimal("40"))
+    activities_max = models.DecimalField(_("组织生活满分"), **POINTS, default=Decimal("15"))
+    activities_target = models.PositiveSmallIntegerField(_("组织生活满分所需活动数"), default=12)
+    hazards_max = models.DecimalField(_("隐患整改满分"), **POINTS, default=Decimal("10"))
+    red_points_max = models.DecimalField(_("红名单积分满分"), **POINTS, default=Decimal("10"))
+    deduction_per_clue = models.DecimalField(_("每条查实线索扣分"), **POINTS,
+                                             default=Decimal("10"))
+    excellent_from = models.DecimalField(_("优秀起点"), **POINTS, default=Decimal("90"))
+    good_from = models.DecimalField(_("良好起点"), **POINTS, default=Decimal("75"))
+    pass_from = models.DecimalField(_("合格起点"), **POINTS, default=Decimal("60"))
+    red_list_from = models.DecimalField(_("红名单总分起点"), **POINTS, default=Decimal("90"))
+    finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("定稿人"),
+                                     null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评分细则")
+        verbose_name_plural = _("评分细则")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excellent_from__gte=models.F("good_from"))
+                & Q(good_from__gte=models.F("pass_from")),
+                name="rubric_grade_thresholds_ordered",
+                violation_error_message=_("等级分数线须满足 优秀 ≥ 良好 ≥ 合格。"),
+            ),
+            models.CheckConstraint(condition=Q(activities_target__gte=1),
+                                   name="rubric_activities_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} v{self.version}"
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.finalised_at is not None
+
+    def values(self) -> RubricValues:
+        return RubricValues(**{name: getattr(self, name) for name in RUBRIC_FIELDS})
+
+    def differences_from_default(self) -> dict[str, tuple]:
+        """Field name → (default, this year's) for every value changed from SCORING.md."""
+        return {
+            name: (getattr(DEFAULT_RUBRIC, name), getattr(self, name))
+            for name in RUBRIC_FIELDS
+            if Decimal(getattr(DEFAULT_RUBRIC, name)) != Decimal(getattr(self, name))
+        }
+
+
+RUBRIC_FIELDS = tuple(RubricValues.__dataclass_fields__)
+
+
+class Score(models.Model):
+    """An institution's stored party-building score for a year, with every item's points."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "优秀", _("优秀")
+        GOOD = "良好", _("良好")
+        PASS = "合格", _("合格")
+        FAIL = "不合格", _("不合格")
+
+    institution = models.ForeignKey("organisation.Institution", verbose_name=_("机构"),
+                                    on_delete=models.PROTECT, related_name="scores")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    rubric_version = models.PositiveIntegerField(_("评分细则版本"))
+    months_in_scope = models.PositiveSmallIntegerField(_("计分月数"))
+    coverage = models.DecimalField(_("组织覆盖"), **POINTS)
+    charter = models.DecimalField(_("党建入章程"), **POINTS)
+    four_ones = models.DecimalField(_("四个一"), **POINTS)
+    activities = models.DecimalField(_("组织生活"), **POINTS)
+    hazards = models.DecimalField(_("隐患整改"), **POINTS)
+    red_points = models.DecimalField(_("红名单积分"), **POINTS)
+    deductions = models.DecimalField(_("违规扣分"), **POINTS)
+    total = models.DecimalField(_("总分"), **POINTS)
+    grade = models.CharField(_("等级"), max_length=10, choices=Grade.choices)
+    red_list = models.BooleanField(_("进入红名单"), default=False)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("党建评分")
+        verbose_name_plural = _("党建评分")
+        ordering = ["-total", "institution__credit_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="score_one_per_year"),
+        ]
+        indexes = [models.Index(fields=["year", "-total"])]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}: {self.total}"
+
+
+class Inspection(models.Model):
+    """An institution's annual inspection (年检): five sections of 20 % each."""
+
+    class Result(models.TextChoices):
+        QUALIFIED = "合格", _("合格")
+        BASICALLY_QUALIFIED = "基本合格", _("基本合格")
+        UNQUALIFIED = "不合格", _("不合格")
+
+    institution = models.ForeignKey("organisation.Institution", verbose_name=_("机构"),
+                                    on_delete=models.PROTECT, related_name="inspections")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    party_building_computed = models.DecimalField(_("党建工作（计算）"), **POINTS, null=True,
+                                                  blank=True)
+    party_building_adjusted = models.DecimalField(_("党建工作（复核）"), **POINTS, null=True,
+                                                  blank=True, validators=SCORE_RANGE)
+    adjustment_reason = models.TextField(_("复核理由"), blank=True)
+    conditions = models.DecimalField(_("办学条件"), **POINTS, null=True, blank=True,
+                                     validators=SCORE_RANGE)
+    conditions_comment = models.TextField(_("办学条件说明"), blank=True)
+    teaching = models.DecimalField(_("教学管理"), **POINTS, null=True, blank=True,
+                                   validators=SCORE_RANGE)
+    teaching_comment = models.TextField(_("教学管理说明"), blank=True)
+    finance = models.DecimalField(_("财务管理"), **POINTS, null=True, blank=True,
+                                  validators=SCORE_RANGE)
+    finance_comment = models.TextField(_("财务管理说明"), blank=True)
+    safety = models.DecimalField(_("安全管理"), **POINTS, null=True, blank=True,
+                                 validators=SCORE_RANGE)
+    safety_comment = models.TextField(_("安全管理说明"), blank=True)
+    # The party-building breakdown the inspection used, frozen when it is finalised.
+    breakdown = models.JSONField(_("党建评分明细"), default=dict, blank=True)
+    finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("定稿人"),
+                                     null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    reopen_reason = models.TextField(_("重新打开理由"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年检")
+        verbose_name_plural = _("年检")
+        ordering = ["-year", "institution__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"],
+                                    name="inspection_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(party_building_adjusted__isnull=True)
+                | ~Q(adjustment_reason=""),
+                name="inspection_adjustment_needs_reason",
+                violation_error_message=_("调整党建工作得分须填写复核理由。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}"
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.finalised_at is not None
+
+    @property
+    def party_building(self) -> Decimal | None:
+        """The section's score: the reviewer's adjusted figure when there is one."""
+        if self.party_building_adjusted is not None:
+            return self.party_building_adjusted
+        return self.party_building_computed
+
+    def section_scores(self) -> list[Decimal | None]:
+        return [self.party_building, self.conditions, self.teaching, self.finance, self.safety]
+
+    @property
+    def overall(self) -> Decimal | None:
+        """Weighted sum at 20 % each, two decimals; None while a section is empty."""
+        sections = self.section_scores()
+        if any(score is None for score in sections):
+            return None
+        total = sum((Decimal(score) * Decimal("0.2") for score in sections), Decimal(0))
+        return total.quantize(Decimal("0.01"))
+
+    @property
+    def result(self) -> str | None:
+        overall = self.overall
+        if overall is None:
+            return None
+        if overall >= 80:
+            return self.Result.QUALIFIED
+        if overall >= 60:
+            return self.Result.BASICALLY_QUALIFIED
+        return self.Result.UNQUALIFIED
+
+
+class RedListPublication(models.Model):
+    """A published red list: a snapshot that later score changes do not alter."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    published_at = models.DateTimeField(_("发布时间"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"),
+                                     null=True, on_delete=models.SET_NULL, related_name="+")
+    region_name = models.CharField(_("发布区划"), max_length=100)
+
+    class Meta:
+        verbose_name = _("红名单发布")
+        verbose_name_plural = _("红名单发布")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 红名单"
+
+
+class RedListEntry(models.Model):
+    """One institution on a published red list, copied at publication time."""
+
+    publication = models.ForeignKey(RedListPublication, verbose_name=_("发布"),
+                                    on_delete=models.CASCADE, related_name="entries")
+    institution = models.ForeignKey("organisation.Institution", verbose_name=_("机构"),
+                                    on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("机构名称"), max_length=200)
+    category = models.CharField(_("类别"), max_length=20)
+    region_name = models.CharField(_("区划"), max_length=100)
+    total = models.DecimalField(_("党建总分"), **POINTS)
+
+    class Meta:
+        verbose_name = _("红名单机构")
+        verbose_name_plural = _("红名单机构")
+        ordering = ["region_name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "institution"],
+                                    name="red_list_entry_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
