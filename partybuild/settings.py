@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partybuild.activities",
     "partybuild.points",
     "partybuild.scoring",
+    "partybuild.reports",
     "partybuild.imports",
     "partybuild.core",
 ]

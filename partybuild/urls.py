@@ -12,5 +12,9 @@ urlpatterns = [
     path("visits/", include("partybuild.visits.urls")),
     path("activities/", include("partybuild.activities.urls")),
     path("points/", include("partybuild.points.urls")),
+    path("imports/", include("partybuild.imports.urls")),
+    path("scores/", include("partybuild.scoring.urls")),
+    path("redlist/", include("partybuild.scoring.urls_public")),
+    path("reports/", include("partybuild.reports.urls")),
     path("", include("partybuild.core.urls")),
 ]

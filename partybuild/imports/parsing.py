@@ -86,6 +86,8 @@ def text_up_to(max_length: int):
             raise CellError(f"内容过长：最多 {max_length} 个字，当前 {len(raw)} 个字")
         return raw
 
+    # The XLSX templates read the limit to explain the column.
+    parse.max_length = max_length
     return parse
 
 
@@ -121,4 +123,6 @@ def choice_parser(choices, kind: str):
         allowed = "、".join(by_label)
         raise CellError(f"{kind}“{raw}”不在可选值中（{allowed}）")
 
+    # The XLSX templates list the allowed values on their instructions sheet.
+    parse.allowed = tuple(by_label)
     return parse

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partybuild.reports.pdf import scores_pdf
 from partybuild.scoring.engine import score_region
 from partybuild.scoring.exports import scores_csv, scores_xlsx
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
                 scores_csv(scores, stream)
         elif suffix == ".xlsx":
             path.write_bytes(scores_xlsx(scores, year))
+        elif suffix == ".pdf":
+            path.write_bytes(scores_pdf(scores, year))
         else:
-            raise CommandError(f"不支持的输出格式“{suffix or path.name}”：请使用 .csv 或 .xlsx。")
+            raise CommandError(
+                f"不支持的输出格式“{suffix or path.name}”：请使用 .csv、.xlsx 或 .pdf。")
         self.stderr.write(f"{len(scores)} 家机构的 {year} 年评分已写入 {path}")

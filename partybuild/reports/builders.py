@@ -1,0 +1,415 @@
+"""Report builders: read the database once, return plain dataclasses the writers draw.
+
+Every builder runs a fixed number of queries whatever the size of the region, and the
+PDF writers (pdf.py) and the dashboard take what they return without querying again.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.utils.translation import gettext as _
+
+from partybuild.activities.selectors import activities_counting_for
+from partybuild.instructors.models import Assignment
+from partybuild.organisation.models import Institution, Region
+from partybuild.organisation.selectors import operating_on_q
+from partybuild.scoring.engine import InstitutionScore, score_institutions
+from partybuild.scoring.models import Inspection, Rubric
+from partybuild.scoring.rubric import (
+    DEFAULT_RUBRIC,
+    GRADE_EXCELLENT,
+    GRADE_FAIL,
+    GRADE_GOOD,
+    GRADE_PASS,
+    RubricValues,
+)
+from partybuild.scoring.summary import SummaryFigures, summary_figures
+from partybuild.visits.models import FOUR_ONES, Hazard, Visit
+
+GRADES = (GRADE_EXCELLENT, GRADE_GOOD, GRADE_PASS, GRADE_FAIL)
+FOUR_ONES_KEYS = tuple(key for key, _label in FOUR_ONES)
+MONTHS = tuple(range(1, 13))
+
+# The four duties posted on the wall (指导员职责上墙), in the order of the four ones.
+FOUR_DUTIES = (
+    ("上党课", "每月为机构党员和从业人员讲一次党课，宣讲党的创新理论。"),
+    ("讲政策", "宣讲校外培训监管政策和法律法规，引导机构依法规范办学。"),
+    ("排隐患", "检查消防、房屋、食品和安全管理，发现隐患督促限期整改。"),
+    ("核台账", "核查机构党建、收费、师资和学员台账，确保真实完整。"),
+)
+
+
+def rate(part: int, whole: int) -> Decimal:
+    """A percentage with one decimal, half up; 0.0 when there is nothing to divide."""
+    if not whole:
+        return Decimal("0.0")
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def rubric_for(year: int) -> RubricValues:
+    """The year's rubric as administrators set it, or the default of SCORING.md."""
+    rubric = Rubric.objects.filter(year=year).first()
+    return rubric.values() if rubric else DEFAULT_RUBRIC
+
+
+# Institution annual report ---------------------------------------------------------------
+
+
+@dataclass
+class BreakdownLine:
+    label: str
+    maximum: Decimal | None
+    points: Decimal
+    basis: str
+
+
+@dataclass
+class MonthLine:
+    month: int
+    in_scope: bool
+    covering_branch: str
+    items: dict[str, bool]
+
+    @property
+    def done(self) -> int:
+        return sum(self.items.values())
+
+
+@dataclass
+class ActivityLine:
+    date: date
+    branch: str
+    kind: str
+    title: str
+    attendees: int | None
+
+
+@dataclass
+class HazardLine:
+    found_on: date
+    category: str
+    severity: str
+    description: str
+    deadline: date
+    rectified_on: date | None
+    on_time: bool
+
+
+@dataclass
+class InspectionSection:
+    label: str
+    score: Decimal | None
+    comment: str
+
+
+@dataclass
+class InspectionSummary:
+    sections: list[InspectionSection]
+    overall: Decimal | None
+    result: str | None
+    finalised_on: date | None
+
+
+@dataclass
+class InstitutionReport:
+    year: int
+    name: str
+    credit_code: str
+    region_name: str
+    category: str
+    score: InstitutionScore | None
+    breakdown: list[BreakdownLine]
+    months: list[MonthLine]
+    activities: list[ActivityLine]
+    hazards: list[HazardLine]
+    inspection: InspectionSummary | None
+
+
+def _breakdown(score: InstitutionScore, rubric: RubricValues) -> list[BreakdownLine]:
+    """The items of SCORING.md with the figures each one was computed from."""
+    months = len(score.months)
+    items_done = sum(score.items_by_month.get(month, 0) for month in score.months)
+    return [
+        BreakdownLine(_("组织覆盖"), rubric.coverage_max, score.coverage,
+                      _("计分月 %(months)d 个，其中被覆盖 %(covered)d 个")
+                      % {"months": months, "covered": len(score.covered_months)}),
+        BreakdownLine(_("党建入章程"), rubric.charter_max, score.charter,
+                      _("章程已写入党建工作") if score.charter_in_place
+                      else _("章程未写入党建工作")),
+        BreakdownLine(_("四个一"), rubric.four_ones_max, score.four_ones,
+                      _("完成 %(done)d 项 / 应完成 %(due)d 项")
+                      % {"done": items_done, "due": 4 * months}),
+        BreakdownLine(_("组织生活"), rubric.activities_max, score.activities,
+                      _("计入活动 %(count)d 次（满分需 %(target)d 次）")
+                      % {"count": score.activities_counted,
+                         "target": rubric.activities_target}),
+        BreakdownLine(_("隐患整改"), rubric.hazards_max, score.hazards,
+                      _("发现隐患 %(found)d 处，按期整改 %(on_time)d 处")
+                      % {"found": score.hazards_found, "on_time": score.hazards_on_time}),
+        BreakdownLine(_("红名单积分"), rubric.red_points_max, score.red_points,
+                      _("年度积分合计 %(points)s") % {"points": score.points_sum}),
+        BreakdownLine(_("违规扣分"), None, -score.deductions,
+                      _("查实线索 %(count)d 条") % {"count": score.substantiated_clues}),
+    ]
+
+
+def _inspection(inspection: Inspection | None) -> InspectionSummary | None:
+    if inspection is None:
+        return None
+    sections = [
+        InspectionSection(_("党建工作"), inspection.party_building,
+                          inspection.adjustment_reason),
+        InspectionSection(_("办学条件"), inspection.conditions, inspection.conditions_comment),
+        InspectionSection(_("教学管理"), inspection.teaching, inspection.teaching_comment),
+        InspectionSection(_("财务管理"), inspection.finance, inspection.finance_comment),
+        InspectionSection(_("安全管理"), inspection.safety, inspection.safety_comment),
+    ]
+    finalised = inspection.finalised_at.date() if inspection.finalised_at else None
+    return InspectionSummary(sections, inspection.overall, inspection.result, finalised)
+
+
+def institution_report(*, institution: Institution, year: int) -> InstitutionReport:
+    """All the institution's annual report shows for the year, in a fixed number of queries."""
+    rubric = rubric_for(year)
+    scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
+                                year=year, rubric=rubric)
+    score = scores[0] if scores else None
+
+    item_counts = {key: Count("pk", filter=Q(**{key: True})) for key in FOUR_ONES_KEYS}
+    done_by_month = {
+        row["month"]: {key: bool(row[key]) for key in FOUR_ONES_KEYS}
+        for row in (Visit.objects.filter(institution=institution, date__year=year)
+                    .annotate(month=ExtractMonth("date")).order_by()
+                    .values("month").annotate(**item_counts))
+    }
+    in_scope = set(score.months) if score else set()
+    months = [
+        MonthLine(month, month in in_scope,
+                  score.covering_branch_by_month.get(month, "") if score else "",
+                  done_by_month.get(month, dict.fromkeys(FOUR_ONES_KEYS, False)))
+        for month in MONTHS
+    ]
+    activities = [
+        ActivityLine(activity.date, activity.branch.name, activity.get_kind_display(),
+                     activity.title, activity.attendees)
+        for activity in activities_counting_for(institution=institution, year=year)
+        .select_related("branch").order_by("date", "pk")
+    ]
+    hazards = [
+        HazardLine(hazard.found_on, hazard.get_category_display(),
+                   hazard.get_severity_display(), hazard.description, hazard.deadline,
+                   hazard.rectified_on,
+                   hazard.rectified_on is not None and hazard.rectified_on <= hazard.deadline)
+        for hazard in Hazard.objects.filter(institution=institution, found_on__year=year)
+        .order_by("found_on", "pk")
+    ]
+    inspection = Inspection.objects.filter(institution=institution, year=year).first()
+    return InstitutionReport(
+        year=year, name=institution.name, credit_code=institution.credit_code,
+        region_name=institution.region.name, category=institution.get_category_display(),
+        score=score, breakdown=_breakdown(score, rubric) if score else [],
+        months=months, activities=activities, hazards=hazards,
+        inspection=_inspection(inspection),
+    )
+
+
+# Region report ---------------------------------------------------------------------------
+
+
+@dataclass
+class MonthRate:
+    month: int
+    in_scope: int
+    count: int
+
+    @property
+    def rate(self) -> Decimal:
+        return rate(self.count, self.in_scope)
+
+
+@dataclass
+class DistrictLine:
+    code: str
+    name: str
+    institutions: int = 0
+    months_in_scope: int = 0
+    covered_months: int = 0
+    total_sum: Decimal = Decimal("0.00")
+    red_list: int = 0
+
+    @property
+    def coverage_rate(self) -> Decimal:
+        """Share of the institutions' months in scope in which they were covered."""
+        return rate(self.covered_months, self.months_in_scope)
+
+    @property
+    def average_total(self) -> Decimal:
+        if not self.institutions:
+            return Decimal("0.00")
+        return (self.total_sum / self.institutions).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclass
+class RankLine:
+    rank: int
+    institution_id: int
+    name: str
+    credit_code: str
+    region_name: str
+    total: Decimal
+    grade: str
+    red_list: bool
+
+
+@dataclass
+class RegionReport:
+    year: int
+    region_code: str
+    region_name: str
+    figures: SummaryFigures
+    scored: int
+    average_total: Decimal
+    four_ones_completion: list[MonthRate]
+    coverage: list[MonthRate]
+    districts: list[DistrictLine]
+    grades: list[tuple[str, int]]
+    ranking: list[RankLine]
+    red_list: list[RankLine] = field(default_factory=list)
+
+
+def region_report(*, region: Region, year: int, as_of: date | None = None) -> RegionReport:
+    """The region's figures, monthly rates, districts, grades, ranking and red list."""
+    rubric = rubric_for(year)
+    figures = summary_figures(region=region, year=year, as_of=as_of, rubric=rubric)
+    scores = score_institutions(
+        institutions=Institution.objects.filter(region__path__startswith=region.path),
+        year=year, rubric=rubric)
+    regions = {row["code"]: row for row in Region.objects.filter(
+        path__startswith=region.path).values("code", "name", "path", "parent_id")}
+    children = sorted((row for row in regions.values() if row["parent_id"] == region.pk),
+                      key=lambda row: row["code"])
+    districts = {row["code"]: DistrictLine(row["code"], row["name"]) for row in children}
+
+    completion = {month: MonthRate(month, 0, 0) for month in MONTHS}
+    coverage = {month: MonthRate(month, 0, 0) for month in MONTHS}
+    for score in scores:
+        covered = set(score.covered_months)
+        for month in score.months:
+            completion[month].in_scope += 1
+            coverage[month].in_scope += 1
+            completion[month].count += score.items_by_month.get(month, 0) == 4
+            coverage[month].count += month in covered
+        # The district is the child region whose path starts the institution's region path.
+        parts = regions[score.region_code]["path"].removeprefix(region.path).split("/")
+        district = districts.get(parts[0]) if parts[0] else None
+        if district is not None:
+            district.institutions += 1
+            district.months_in_scope += len(score.months)
+            district.covered_months += len(covered)
+            district.total_sum += score.total
+            district.red_list += score.red_list
+
+    grade_counts = Counter(score.grade for score in scores)
+    ranking = [
+        RankLine(rank, score.institution_id, score.name, score.credit_code,
+                 regions[score.region_code]["name"], score.total, score.grade, score.red_list)
+        for rank, score in enumerate(scores, start=1)
+    ]
+    total_sum = sum((score.total for score in scores), Decimal(0))
+    average = ((total_sum / len(scores)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+               if scores else Decimal("0.00"))
+    return RegionReport(
+        year=year, region_code=region.code, region_name=region.name, figures=figures,
+        scored=len(scores), average_total=average,
+        four_ones_completion=list(completion.values()), coverage=list(coverage.values()),
+        districts=list(districts.values()),
+        grades=[(grade, grade_counts.get(grade, 0)) for grade in GRADES],
+        ranking=ranking, red_list=[line for line in ranking if line.red_list],
+    )
+
+
+def summary_sentences(figures: SummaryFigures, region_name: str) -> list[str]:
+    """The summary figures written out as sentences for the region report."""
+    day = f"{figures.as_of.year}年{figures.as_of.month}月{figures.as_of.day}日"
+    return [
+        _("截至%(day)s，%(region)s共有在办校外培训机构 %(institutions)d 家，其中已被党组织覆盖 "
+          "%(covered)d 家，尚无党建指导员 %(without)d 家。")
+        % {"day": day, "region": region_name, "institutions": figures.institutions,
+           "covered": figures.covered_institutions,
+           "without": figures.institutions_without_instructor},
+        _("现有联合党支部 %(joint)d 个、单独党支部 %(standalone)d 个，配备书记的支部 "
+          "%(secretaries)d 个，党员 %(members)d 名，在岗党建指导员 %(instructors)d 名。")
+        % {"joint": figures.joint_branches, "standalone": figures.standalone_branches,
+           "secretaries": figures.secretaries, "members": figures.party_members,
+           "instructors": figures.instructors},
+        _("与中小学党支部结对的机构党支部 %(paired)d 个，涉及学校党支部 %(schools)d 个。")
+        % {"paired": figures.paired_branches, "schools": figures.paired_school_branches},
+        _("%(year)d 年指导员走访 %(visits)d 次，其中以案说法 %(case_talks)d 次；发现隐患 "
+          "%(hazards)d 处，按期整改 %(on_time)d 处。")
+        % {"year": figures.year, "visits": figures.visits, "case_talks": figures.case_talks,
+           "hazards": figures.hazards_found, "on_time": figures.hazards_rectified_on_time},
+        _("收集违规线索 %(clues)d 条，查实 %(substantiated)d 条，指导员参与执法 "
+          "%(enforcement)d 次。")
+        % {"clues": figures.clues, "substantiated": figures.clues_substantiated,
+           "enforcement": figures.enforcement_actions},
+        _("各支部开展党建活动 %(activities)d 次，其中结对共建 %(pairing)d 次；%(red_list)d "
+          "家机构进入红名单。")
+        % {"activities": figures.activities, "pairing": figures.pairing_activities,
+           "red_list": figures.red_list},
+    ]
+
+
+SUMMARY_LABELS = (
+    ("institutions", "在办机构"), ("covered_institutions", "已覆盖机构"),
+    ("institutions_without_instructor", "无指导员机构"), ("party_members", "党员"),
+    ("joint_branches", "联合党支部"), ("standalone_branches", "单独党支部"),
+    ("secretaries", "配备书记的支部"), ("instructors", "党建指导员"),
+    ("paired_branches", "结对机构支部"), ("paired_school_branches", "结对学校支部"),
+    ("visits", "走访"), ("case_talks", "以案说法"), ("hazards_found", "发现隐患"),
+    ("hazards_rectified_on_time", "按期整改隐患"), ("clues", "违规线索"),
+    ("clues_substantiated", "查实线索"), ("enforcement_actions", "参与执法"),
+    ("activities", "党建活动"), ("pairing_activities", "结对共建活动"),
+    ("red_list", "红名单机构"),
+)
+
+
+# Instructor duty cards -------------------------------------------------------------------
+
+
+@dataclass
+class CardInstructor:
+    name: str
+    source_org: str
+    title: str
+    phone: str
+
+
+@dataclass
+class DutyCard:
+    institution_name: str
+    credit_code: str
+    region_name: str
+    instructors: list[CardInstructor]
+    duties: tuple[tuple[str, str], ...] = FOUR_DUTIES
+
+
+def duty_cards(*, institutions: QuerySet[Institution], day: date) -> list[DutyCard]:
+    """One card per institution operating on the day, with the instructors assigned then."""
+    operating = institutions.filter(operating_on_q(day))
+    by_institution: dict[int, list[CardInstructor]] = {}
+    for assignment in (Assignment.objects.holding_on(day)
+                       .filter(institution__in=operating.values("pk"))
+                       .select_related("instructor").order_by("instructor__number")):
+        instructor = assignment.instructor
+        by_institution.setdefault(assignment.institution_id, []).append(CardInstructor(
+            instructor.name, instructor.source_org, instructor.title, instructor.phone))
+    return [
+        DutyCard(institution.name, institution.credit_code, institution.region.name,
+                 by_institution.get(institution.pk, []))
+        for institution in operating.select_related("region").order_by("region__code", "name",
+                                                                        "pk")
+    ]

@@ -1,0 +1,375 @@
+"""PDF writers: A4, Chinese, with the CJK TrueType font embedded so every computer shows it.
+
+The writers take the builders' dataclasses (or the engine's scores) and never query.
+reportlab embeds a subset of the TrueType font with a ToUnicode map, so the text of the
+PDF can be extracted and searched.
+"""
+
+import io
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from partybuild.scoring.engine import InstitutionScore
+from partybuild.scoring.exports import SCORE_COLUMNS
+
+from .builders import (
+    FOUR_ONES,
+    SUMMARY_LABELS,
+    DutyCard,
+    InstitutionReport,
+    RegionReport,
+    summary_sentences,
+)
+
+# WenQuanYi Micro Hei: TrueType outlines (reportlab cannot embed CFF) with Latin and CJK glyphs.
+FONT_NAME = "WenQuanYiMicroHei"
+FONT_PATH = settings.BASE_DIR / "static" / "fonts" / "wqy-microhei.ttc"
+PARTY_RED = colors.HexColor("#b71c1c")
+HEADER_FILL = colors.HexColor("#f3e0e0")
+
+
+def register_font() -> str:
+    """Register the vendored CJK font once per process (parsing 5 MB takes a moment)."""
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
+    return FONT_NAME
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    font = register_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=11),
+        "title": ParagraphStyle("title", parent=body, fontSize=18, leading=26,
+                                alignment=TA_CENTER, spaceAfter=4 * mm),
+        "h2": ParagraphStyle("h2", parent=body, fontSize=13, leading=18, spaceBefore=4 * mm,
+                             spaceAfter=2 * mm, textColor=PARTY_RED),
+        "card_title": ParagraphStyle("card_title", parent=body, fontSize=24, leading=34,
+                                     alignment=TA_CENTER, textColor=PARTY_RED),
+        "card_body": ParagraphStyle("card_body", parent=body, fontSize=14, leading=22),
+    }
+
+
+def _number(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _table(rows: list[list], widths: list[float] | None = None, font_size: float = 9,
+           header_rows: int = 1) -> Table:
+    """A table whose header row repeats on every page it runs over."""
+    style = _styles()["small"]
+    style = ParagraphStyle("cell", parent=style, fontSize=font_size, leading=font_size * 1.35)
+    cells = [[cell if not isinstance(cell, str) else Paragraph(_escape(cell), style)
+              for cell in row] for row in rows]
+    table = Table(cells, colWidths=widths, repeatRows=header_rows)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
+        ("FONTSIZE", (0, 0), (-1, -1), font_size),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    return table
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _document(buffer: io.BytesIO, title: str, pagesize, margin: float = 15 * mm
+              ) -> SimpleDocTemplate:
+    return SimpleDocTemplate(buffer, pagesize=pagesize, title=title, author="partybuild",
+                             leftMargin=margin, rightMargin=margin,
+                             topMargin=margin + 5 * mm, bottomMargin=margin + 5 * mm)
+
+
+def _page_decorator(header: str):
+    """Header text on top and the page number at the bottom of every page."""
+
+    def draw(canvas, document):
+        canvas.saveState()
+        canvas.setFont(FONT_NAME, 8)
+        canvas.setFillColor(colors.grey)
+        width, height = document.pagesize
+        canvas.drawString(document.leftMargin, height - 12 * mm, header)
+        canvas.line(document.leftMargin, height - 13.5 * mm, width - document.rightMargin,
+                    height - 13.5 * mm)
+        canvas.drawCentredString(width / 2, 10 * mm,
+                                 _("第 %(page)d 页") % {"page": canvas.getPageNumber()})
+        canvas.restoreState()
+
+    return draw
+
+
+def _build(story: list, title: str, header: str, pagesize=A4) -> bytes:
+    buffer = io.BytesIO()
+    document = _document(buffer, title, pagesize)
+    decorate = _page_decorator(header)
+    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+# Institution annual report ---------------------------------------------------------------
+
+
+def institution_report_pdf(report: InstitutionReport) -> bytes:
+    """The institution's annual report: breakdown, month grid, activities, hazards, inspection."""
+    styles = _styles()
+    title = _("%(name)s %(year)d 年度党建工作报告") % {"name": report.name, "year": report.year}
+    story = [
+        Paragraph(_escape(title), styles["title"]),
+        Paragraph(_escape(_("统一社会信用代码：%(code)s　所属区划：%(region)s　类别：%(category)s")
+                          % {"code": report.credit_code, "region": report.region_name,
+                             "category": report.category}), styles["body"]),
+    ]
+    score = report.score
+    story.append(Paragraph(_("党建评分"), styles["h2"]))
+    if score is None:
+        story.append(Paragraph(_("该机构本年度没有计分月份，不计分。"), styles["body"]))
+    else:
+        story.append(Paragraph(_escape(
+            _("总分 %(total)s 分，等级：%(grade)s；%(red_list)s。")
+            % {"total": _number(score.total), "grade": score.grade,
+               "red_list": _("进入红名单") if score.red_list else _("未进入红名单")}),
+            styles["body"]))
+        rows = [[_("项目"), _("满分"), _("得分"), _("依据")]]
+        rows += [[line.label, _number(line.maximum) if line.maximum is not None else "—",
+                  _number(line.points), line.basis] for line in report.breakdown]
+        rows.append([_("总分"), "100.00", _number(score.total), score.grade])
+        story.append(_table(rows, [30 * mm, 20 * mm, 20 * mm, 110 * mm]))
+
+    story.append(Paragraph(_("每月“四个一”完成情况"), styles["h2"]))
+    labels = [str(label) for _key, label in FOUR_ONES]
+    rows = [[_("月份"), *labels, _("完成项数"), _("覆盖支部")]]
+    for line in report.months:
+        if not line.in_scope:
+            rows.append([_("%(month)d月") % {"month": line.month}, "", "", "", "",
+                         _("不计分"), ""])
+            continue
+        rows.append([_("%(month)d月") % {"month": line.month},
+                     *("✓" if done else "×" for done in line.items.values()),
+                     f"{line.done}/4", line.covering_branch or _("未覆盖")])
+    story.append(_table(rows, [16 * mm, 18 * mm, 18 * mm, 18 * mm, 18 * mm, 20 * mm, 72 * mm]))
+
+    story.append(Paragraph(_("计入的党建活动（%(count)d 次）") % {"count": len(report.activities)},
+                           styles["h2"]))
+    if report.activities:
+        rows = [[_("日期"), _("支部"), _("类型"), _("主题"), _("人数")]]
+        rows += [[line.date.isoformat(), line.branch, line.kind, line.title,
+                  "" if line.attendees is None else str(line.attendees)]
+                 for line in report.activities]
+        story.append(_table(rows, [22 * mm, 50 * mm, 26 * mm, 70 * mm, 12 * mm]))
+    else:
+        story.append(Paragraph(_("本年度没有计入的党建活动。"), styles["body"]))
+
+    story.append(Paragraph(_("隐患排查整改（%(count)d 处）") % {"count": len(report.hazards)},
+                           styles["h2"]))
+    if report.hazards:
+        rows = [[_("发现日期"), _("类别"), _("等级"), _("描述"), _("整改期限"), _("整改日期"),
+                 _("按期")]]
+        rows += [[line.found_on.isoformat(), line.category, line.severity, line.description,
+                  line.deadline.isoformat(),
+                  line.rectified_on.isoformat() if line.rectified_on else _("未整改"),
+                  _("是") if line.on_time else _("否")] for line in report.hazards]
+        story.append(_table(rows, [20 * mm, 16 * mm, 12 * mm, 62 * mm, 22 * mm, 22 * mm,
+                                   12 * mm]))
+    else:
+        story.append(Paragraph(_("本年度没有发现隐患。"), styles["body"]))
+
+    story.append(Paragraph(_("年度检查"), styles["h2"]))
+    inspection = report.inspection
+    if inspection is None:
+        story.append(Paragraph(_("本年度尚未开展年检。"), styles["body"]))
+    else:
+        rows = [[_("检查项目"), _("权重"), _("得分"), _("说明")]]
+        rows += [[section.label, "20%", _number(section.score), section.comment]
+                 for section in inspection.sections]
+        rows.append([_("综合得分"), "100%", _number(inspection.overall),
+                     inspection.result or _("尚有项目未评分")])
+        story.append(_table(rows, [30 * mm, 16 * mm, 20 * mm, 114 * mm]))
+        result = (_("年检结果：%(result)s") % {"result": inspection.result} if inspection.result
+                  else _("年检尚未完成。"))
+        if inspection.finalised_on:
+            result += _("（%(day)s 定稿）") % {"day": inspection.finalised_on.isoformat()}
+        story.append(Spacer(1, 2 * mm))
+        story.append(Paragraph(_escape(result), styles["body"]))
+    return _build(story, title, title)
+
+
+# Region report ---------------------------------------------------------------------------
+
+
+def _completion_chart(report: RegionReport) -> Drawing:
+    """Bars of the monthly four-ones completion rate (percent)."""
+    drawing = Drawing(170 * mm, 70 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 12 * mm, 10 * mm
+    chart.width, chart.height = 150 * mm, 52 * mm
+    chart.data = [[float(line.rate) for line in report.four_ones_completion]]
+    chart.bars[0].fillColor = PARTY_RED
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+    chart.valueAxis.labels.fontName = FONT_NAME
+    chart.categoryAxis.categoryNames = [_("%(month)d月") % {"month": line.month}
+                                        for line in report.four_ones_completion]
+    chart.categoryAxis.labels.fontName = FONT_NAME
+    chart.categoryAxis.labels.fontSize = 8
+    chart.barLabelFormat = "%.1f"
+    chart.barLabels.fontName = FONT_NAME
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    drawing.add(chart)
+    drawing.add(String(2 * mm, 66 * mm, _("每月“四个一”全部完成的机构占比（%）"),
+                       fontName=FONT_NAME, fontSize=9))
+    return drawing
+
+
+def _ranking_rows(lines) -> list[list]:
+    rows = [[_("名次"), _("机构"), _("统一社会信用代码"), _("区划"), _("总分"), _("等级"),
+             _("红名单")]]
+    rows += [[str(line.rank), line.name, line.credit_code, line.region_name,
+              _number(line.total), line.grade, _("是") if line.red_list else ""]
+             for line in lines]
+    return rows
+
+
+RANKING_WIDTHS = [12 * mm, 58 * mm, 38 * mm, 24 * mm, 16 * mm, 16 * mm, 16 * mm]
+
+
+def region_report_pdf(report: RegionReport) -> bytes:
+    """The region's report: figures, monthly chart, districts, grades, ranking and red list."""
+    styles = _styles()
+    title = _("%(region)s %(year)d 年度校外培训机构党建工作报告") % {
+        "region": report.region_name, "year": report.year}
+    story = [Paragraph(_escape(title), styles["title"]), Paragraph(_("总体情况"), styles["h2"])]
+    story += [Paragraph(_escape(sentence), styles["body"])
+              for sentence in summary_sentences(report.figures, report.region_name)]
+    story.append(Paragraph(_escape(
+        _("参与党建评分的机构 %(scored)d 家，平均总分 %(average)s 分。")
+        % {"scored": report.scored, "average": _number(report.average_total)}),
+        styles["body"]))
+    story.append(Spacer(1, 3 * mm))
+    figures = report.figures
+    rows = [[_("指标"), _("数值"), _("指标"), _("数值")]]
+    pairs = [(str(_(label)), str(getattr(figures, key))) for key, label in SUMMARY_LABELS]
+    for first, second in zip(pairs[0::2], pairs[1::2], strict=True):
+        rows.append([*first, *second])
+    story.append(_table(rows, [55 * mm, 30 * mm, 55 * mm, 30 * mm]))
+
+    story.append(Paragraph(_("每月“四个一”完成率"), styles["h2"]))
+    story.append(_completion_chart(report))
+    rows = [[_("月份"), *(f"{line.month}" for line in report.four_ones_completion)],
+            [_("计分机构"), *(str(line.in_scope) for line in report.four_ones_completion)],
+            [_("全部完成"), *(str(line.count) for line in report.four_ones_completion)],
+            [_("完成率%"), *(f"{line.rate}" for line in report.four_ones_completion)],
+            [_("覆盖率%"), *(f"{line.rate}" for line in report.coverage)]]
+    story.append(_table(rows, [22 * mm] + [12.8 * mm] * 12, font_size=7.5))
+
+    story.append(Paragraph(_("下辖区划对比"), styles["h2"]))
+    if report.districts:
+        rows = [[_("区划"), _("计分机构"), _("覆盖率%"), _("平均总分"), _("红名单")]]
+        rows += [[line.name, str(line.institutions), f"{line.coverage_rate}",
+                  _number(line.average_total), str(line.red_list)]
+                 for line in report.districts]
+        story.append(_table(rows, [60 * mm, 28 * mm, 28 * mm, 28 * mm, 28 * mm]))
+    else:
+        story.append(Paragraph(_("该区划没有下辖区划。"), styles["body"]))
+
+    story.append(Paragraph(_("等级分布"), styles["h2"]))
+    rows = [[_("等级"), *(grade for grade, _count in report.grades)],
+            [_("机构数"), *(str(count) for _grade, count in report.grades)]]
+    story.append(_table(rows, [30 * mm] + [30 * mm] * len(report.grades)))
+
+    story.append(Paragraph(_("红名单（%(count)d 家）") % {"count": len(report.red_list)},
+                           styles["h2"]))
+    if report.red_list:
+        story.append(_table(_ranking_rows(report.red_list), RANKING_WIDTHS, font_size=8))
+    else:
+        story.append(Paragraph(_("本年度没有机构进入红名单。"), styles["body"]))
+
+    story.append(PageBreak())
+    story.append(Paragraph(_("附表：机构党建评分排名"), styles["h2"]))
+    story.append(_table(_ranking_rows(report.ranking), RANKING_WIDTHS, font_size=8))
+    return _build(story, title, title)
+
+
+# Instructor duty cards -------------------------------------------------------------------
+
+
+def duty_cards_pdf(cards: list[DutyCard]) -> bytes:
+    """One card per page, large print, to be posted on the institution's wall."""
+    styles = _styles()
+    title = _("党建指导员职责")
+    story: list = []
+    for index, card in enumerate(cards):
+        if index:
+            story.append(PageBreak())
+        block = [
+            Paragraph(_("党建指导员职责"), styles["card_title"]),
+            Paragraph(_escape(card.institution_name), ParagraphStyle(
+                "institution", parent=styles["card_body"], alignment=TA_CENTER, fontSize=16)),
+            Spacer(1, 8 * mm),
+        ]
+        if card.instructors:
+            rows = [[_("指导员"), _("来源单位"), _("职务"), _("联系电话")]]
+            rows += [[person.name, person.source_org, person.title or "—",
+                      person.phone or "—"] for person in card.instructors]
+            block.append(_table(rows, [30 * mm, 70 * mm, 35 * mm, 35 * mm], font_size=12))
+        else:
+            block.append(Paragraph(_("指导员：待派驻"), styles["card_body"]))
+        block.append(Spacer(1, 8 * mm))
+        rows = [[_("职责"), _("内容")]]
+        rows += [[duty, text] for duty, text in card.duties]
+        duties = _table(rows, [35 * mm, 135 * mm], font_size=14)
+        block.append(duties)
+        block.append(Spacer(1, 10 * mm))
+        block.append(Paragraph(_escape(
+            _("所属区划：%(region)s　统一社会信用代码：%(code)s")
+            % {"region": card.region_name, "code": card.credit_code}), styles["small"]))
+        story.append(KeepTogether(block))
+    if not cards:
+        story.append(Paragraph(_("没有在办机构。"), styles["body"]))
+    return _build(story, title, title)
+
+
+# Scores table (annual_scores --output X.pdf) ---------------------------------------------
+
+
+def scores_pdf(scores: list[InstitutionScore], year: int) -> bytes:
+    """The annual_scores table of FORMATS.md as a PDF, in the same order as the CSV."""
+    styles = _styles()
+    title = _("%(year)d 年度机构党建评分") % {"year": year}
+    labels = [_("统一社会信用代码"), _("机构名称"), _("区划代码"), _("组织覆盖"),
+              _("党建入章程"), _("四个一"), _("组织生活"), _("隐患整改"), _("红名单积分"),
+              _("违规扣分"), _("总分"), _("等级"), _("红名单")]
+    rows = [labels]
+    rows += [[score.credit_code, score.name, score.region_code,
+              *(_number(getattr(score, key)) for key in SCORE_COLUMNS[3:11]), score.grade,
+              "1" if score.red_list else "0"] for score in scores]
+    # Landscape: thirteen columns do not fit across a portrait page without wrapping.
+    widths = [34 * mm, 60 * mm, 18 * mm] + [16 * mm] * 8 + [14 * mm, 12 * mm]
+    story = [Paragraph(_escape(title), styles["title"]),
+             Paragraph(_escape(_("共 %(count)d 家机构，按总分从高到低、信用代码排序。")
+                               % {"count": len(scores)}), styles["body"]),
+             Spacer(1, 3 * mm), _table(rows, widths, font_size=7.5)]
+    return _build(story, title, title, pagesize=landscape(A4))

@@ -1,0 +1,255 @@
+"""Reads of the scoring pages, scoped to the user first.
+
+The score page explains itself: it recomputes the institution's explanation with the engine
+(seven queries) and lists the records behind every item, so each point can be checked.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from partybuild.accounts.scoping import (
+    clues_visible_to,
+    hazards_visible_to,
+    institutions_visible_to,
+    visits_visible_to,
+)
+from partybuild.activities.selectors import activities_counting_for
+from partybuild.core.history import HistorySource, TimelineEntry, timeline
+from partybuild.organisation.models import Institution
+from partybuild.points.models import PointEntry
+from partybuild.visits.models import FOUR_ONES, Visit
+
+from .engine import InstitutionScore, score_institutions
+from .models import RUBRIC_FIELDS, Inspection, RedListPublication, Rubric, Score
+from .rubric import DEFAULT_RUBRIC
+from .services import rubric_for_year
+
+# The frozen JSON breakdown would fill the history timeline with one unreadable line.
+HIDDEN_HISTORY_FIELDS = {str(Inspection._meta.get_field("breakdown").verbose_name)}
+
+
+def in_year_q(year: int, field_name: str = "date") -> Q:
+    return Q(**{f"{field_name}__gte": date(year, 1, 1), f"{field_name}__lte": date(year, 12, 31)})
+
+
+def last_year() -> int:
+    return timezone.localdate().year - 1
+
+
+# The year's list ------------------------------------------------------------------------------
+
+
+def score_list(*, user, year: int) -> QuerySet[Score]:
+    """The stored scores of the year for the institutions the user may see, best first."""
+    return (Score.objects.filter(year=year, institution__in=institutions_visible_to(user))
+            .select_related("institution__region")
+            .order_by("-total", "institution__credit_code"))
+
+
+# One institution's score, explained --------------------------------------------------------
+
+
+@dataclass
+class ItemVisits:
+    key: str
+    label: str
+    visits: list[Visit]
+
+
+@dataclass
+class MonthRow:
+    month: int
+    in_scope: bool
+    covering_branch: str | None
+    items_done: int
+    items: list[ItemVisits]
+
+    @property
+    def covered(self) -> bool:
+        return self.covering_branch is not None
+
+
+@dataclass
+class HazardRow:
+    hazard: object
+    on_time: bool
+
+
+@dataclass
+class ScorePage:
+    institution: Institution
+    year: int
+    rubric: Rubric
+    stored: Score | None
+    live: InstitutionScore | None
+    months: list[MonthRow]
+    activities: list
+    hazards: list[HazardRow]
+    overdue_hazards: list
+    point_entries: list[PointEntry]
+    clues: list
+    inspection: Inspection | None = None
+    differs: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def activities_capped(self) -> int:
+        return min(len(self.activities), self.rubric.activities_target)
+
+
+def institution_in_scope(*, user, pk: int) -> Institution:
+    """The institution if the user may see it; 404 exactly like a missing one."""
+    return get_object_or_404(institutions_visible_to(user).select_related("region"), pk=pk)
+
+
+def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
+    """Every item of the institution's score with the records behind it."""
+    institution = institution_in_scope(user=user, pk=institution_pk)
+    rubric = rubric_for_year(year)
+    stored = Score.objects.filter(institution=institution, year=year).first()
+    live_scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
+                                     year=year, rubric=rubric.values())
+    live = live_scores[0] if live_scores else None
+
+    visits = list(visits_visible_to(user).filter(in_year_q(year), institution=institution)
+                  .select_related("instructor").order_by("date", "pk"))
+    visits_by_month: dict[int, list[Visit]] = defaultdict(list)
+    for visit in visits:
+        visits_by_month[visit.date.month].append(visit)
+    months = []
+    for month in range(1, 13):
+        in_scope = live is not None and month in live.months
+        items = [ItemVisits(key, str(label),
+                            [v for v in visits_by_month[month] if getattr(v, key)])
+                 for key, label in FOUR_ONES]
+        months.append(MonthRow(
+            month=month, in_scope=in_scope,
+            covering_branch=live.covering_branch_by_month.get(month) if live else None,
+            items_done=sum(1 for item in items if item.visits), items=items,
+        ))
+
+    activities = list(activities_counting_for(institution=institution, year=year)
+                      .select_related("branch").order_by("date", "pk"))
+    hazards_in_year = (hazards_visible_to(user).filter(institution=institution)
+                       .select_related("instructor").order_by("found_on", "pk"))
+    hazards = [HazardRow(h, h.rectified_on is not None and h.rectified_on <= h.deadline)
+               for h in hazards_in_year.filter(in_year_q(year, "found_on"))]
+    year_end = date(year, 12, 31)
+    overdue = list(hazards_in_year.filter(found_on__lte=year_end, deadline__lt=year_end)
+                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=year_end)))
+    entries = list(PointEntry.objects.filter(in_year_q(year), institution=institution)
+                   .order_by("date", "pk"))
+    clues = list(clues_visible_to(user).filter(in_year_q(year), institution=institution,
+                                               substantiated=True).order_by("date", "pk"))
+    differs = bool(stored and live and stored.total != live.total)
+    return ScorePage(
+        institution=institution, year=year, rubric=rubric, stored=stored, live=live,
+        months=months, activities=activities, hazards=hazards, overdue_hazards=overdue,
+        point_entries=entries, clues=clues, differs=differs,
+        inspection=Inspection.objects.filter(institution=institution, year=year).first(),
+    )
+
+
+# Rubrics ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RubricLine:
+    name: str
+    label: str
+    default: object
+    value: object
+
+    @property
+    def changed(self) -> bool:
+        return Decimal(self.default) != Decimal(self.value)
+
+
+def rubric_lines(rubric: Rubric) -> list[RubricLine]:
+    """Each value of the year's rubric beside the default of SCORING.md."""
+    return [RubricLine(name, str(Rubric._meta.get_field(name).verbose_name),
+                       getattr(DEFAULT_RUBRIC, name), getattr(rubric, name))
+            for name in RUBRIC_FIELDS]
+
+
+def rubric_timeline(rubric: Rubric) -> list[TimelineEntry]:
+    return timeline(HistorySource(Rubric, Q(id=rubric.pk)))
+
+
+# Inspections --------------------------------------------------------------------------------
+
+
+@dataclass
+class InspectionPage:
+    institution: Institution
+    year: int
+    inspection: Inspection
+    stored: Score | None
+    history: list[TimelineEntry]
+
+    @property
+    def exists(self) -> bool:
+        return self.inspection.pk is not None
+
+
+def inspection_page(*, user, institution_pk: int, year: int) -> InspectionPage:
+    """The inspection of the year (unsaved until a reviewer first enters something)."""
+    institution = institution_in_scope(user=user, pk=institution_pk)
+    stored = Score.objects.filter(institution=institution, year=year).first()
+    inspection = (Inspection.objects.select_related("finalised_by")
+                  .filter(institution=institution, year=year).first())
+    history = []
+    if inspection is None:
+        inspection = Inspection(institution=institution, year=year,
+                                party_building_computed=stored.total if stored else None)
+    else:
+        history = timeline(HistorySource(Inspection, Q(id=inspection.pk)))
+        for entry in history:
+            entry.changes = [c for c in entry.changes if c.label not in HIDDEN_HISTORY_FIELDS]
+    return InspectionPage(institution=institution, year=year, inspection=inspection,
+                          stored=stored, history=history)
+
+
+def inspection_in_scope(*, user, institution_pk: int, year: int) -> Inspection | None:
+    """The saved inspection, or None; the institution itself must be in scope (else 404)."""
+    institution = institution_in_scope(user=user, pk=institution_pk)
+    return Inspection.objects.filter(institution=institution, year=year).first()
+
+
+# The red list -------------------------------------------------------------------------------
+
+
+def red_list_preview(*, user, year: int) -> QuerySet[Score]:
+    """The institutions on the year's red list by the stored scores, in the user's scope."""
+    return (score_list(user=user, year=year).filter(red_list=True)
+            .order_by("institution__region__code", "institution__name"))
+
+
+def red_list_publication(year: int) -> RedListPublication | None:
+    return RedListPublication.objects.select_related("published_by").filter(year=year).first()
+
+
+def published_red_list(year: int) -> tuple[RedListPublication, list]:
+    """The published snapshot of the year for the public page; 404 while unpublished."""
+    publication = red_list_publication(year)
+    if publication is None:
+        raise Http404
+    return publication, list(publication.entries.order_by("region_name", "name"))
+
+
+# The panel on the institution page --------------------------------------------------------
+
+
+def institution_score_panel(*, user, institution: Institution) -> dict:
+    """Last year's stored score of the institution (one query), for the institution page."""
+    year = last_year()
+    score = (Score.objects.filter(institution=institution, year=year,
+                                  institution__in=institutions_visible_to(user)).first())
+    return {"year": year, "score": score}

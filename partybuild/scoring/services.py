@@ -1,0 +1,337 @@
+"""Writes of the scoring app: rubrics, stored scores, inspections and red-list publication.
+
+Every service takes the acting user, checks the role, works inside the user's scope and
+raises ValidationError with a message the user can act on.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partybuild.accounts.models import User
+from partybuild.accounts.scoping import institutions_visible_to, user_may_see_region
+from partybuild.core.services import save_with_history
+from partybuild.organisation.models import Institution, Region
+
+from .engine import InstitutionScore, score_institutions
+from .models import (
+    RUBRIC_FIELDS,
+    Inspection,
+    RedListEntry,
+    RedListPublication,
+    Rubric,
+    Score,
+)
+from .rubric import DEFAULT_RUBRIC
+
+SECTIONS = ("conditions", "teaching", "finance", "safety")
+
+
+# Who may do what ----------------------------------------------------------------------------
+
+
+def is_admin(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and user.role == User.Role.ADMIN)
+
+
+def may_read_scores(user) -> bool:
+    """Staff, reviewers and administrators read scores; instructors do not."""
+    return bool(getattr(user, "is_authenticated", False) and user.can_view_structure)
+
+
+def may_recompute(user) -> bool:
+    return may_read_scores(user)
+
+
+def may_review(user) -> bool:
+    """Reviewers and administrators enter and finalise inspections."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and user.role in {User.Role.REVIEWER, User.Role.ADMIN})
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_admin(acting_user) -> None:
+    _require(is_admin(acting_user), _("只有系统管理员可以执行此操作。"))
+
+
+def _require_reviewer(acting_user) -> None:
+    _require(may_review(acting_user), _("只有年检评审人员和系统管理员可以填写年检。"))
+
+
+# Rubrics ------------------------------------------------------------------------------------
+
+
+def rubric_for_year(year: int) -> Rubric:
+    """The year's rubric, created from the default of SCORING.md on first use."""
+    rubric, _created = Rubric.objects.get_or_create(
+        year=year, defaults={name: getattr(DEFAULT_RUBRIC, name) for name in RUBRIC_FIELDS})
+    return rubric
+
+
+def _require_open_year(rubric: Rubric) -> None:
+    if rubric.is_finalised:
+        raise ValidationError(
+            _("%(year)d 年度已于 %(when)s 定稿，评分细则和评分不能再修改。")
+            % {"year": rubric.year,
+               "when": timezone.localtime(rubric.finalised_at).strftime("%Y-%m-%d %H:%M")})
+
+
+@transaction.atomic
+def rubric_update(*, acting_user, rubric: Rubric, values: dict) -> Rubric:
+    """Change a year's points and thresholds; the version goes up when anything changed."""
+    _require_admin(acting_user)
+    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    _require_open_year(rubric)
+    changed = False
+    for name, value in values.items():
+        if name not in RUBRIC_FIELDS:
+            raise ValidationError(_("未知的评分细则项目：%(name)s") % {"name": name})
+        if Decimal(getattr(rubric, name)) != Decimal(value):
+            setattr(rubric, name, value)
+            changed = True
+    if changed:
+        rubric.version += 1
+        save_with_history(rubric, acting_user)
+    return rubric
+
+
+@transaction.atomic
+def year_finalise(*, acting_user, year: int) -> Rubric:
+    """Finalise a year: its rubric and stored scores never change afterwards."""
+    _require_admin(acting_user)
+    rubric = Rubric.objects.select_for_update().get(pk=rubric_for_year(year).pk)
+    _require_open_year(rubric)
+    rubric.finalised_at = timezone.now()
+    rubric.finalised_by = acting_user
+    save_with_history(rubric, acting_user)
+    return rubric
+
+
+# Stored scores ------------------------------------------------------------------------------
+
+
+def _score_row(score: InstitutionScore, version: int, now) -> Score:
+    return Score(
+        institution_id=score.institution_id, year=score.year, rubric_version=version,
+        months_in_scope=len(score.months), coverage=score.coverage, charter=score.charter,
+        four_ones=score.four_ones, activities=score.activities, hazards=score.hazards,
+        red_points=score.red_points, deductions=score.deductions, total=score.total,
+        grade=score.grade, red_list=score.red_list, computed_at=now,
+    )
+
+
+def scoped_institutions(acting_user, region: Region | None = None) -> QuerySet[Institution]:
+    """The institutions a recompute by this user touches: their scope, narrowed to a region."""
+    institutions = institutions_visible_to(acting_user)
+    if region is not None:
+        if not user_may_see_region(acting_user, region):
+            raise ValidationError(_("该区划不在您管辖的范围内。"))
+        institutions = institutions.filter(region__path__startswith=region.path)
+    return institutions
+
+
+@transaction.atomic
+def scores_recompute(*, acting_user, year: int, region: Region | None = None,
+                     institutions: QuerySet[Institution] | None = None) -> int:
+    """Recompute and store the year's scores of the institutions in scope; returns how many.
+
+    Set-based: the engine's fixed queries, one delete and one bulk insert, whatever the
+    number of institutions. `institutions` narrows the run further (one institution's page).
+    """
+    _require(may_recompute(acting_user),
+             _("只有党委工作人员、年检评审人员和系统管理员可以重新计算评分。"))
+    rubric = rubric_for_year(year)
+    _require_open_year(rubric)
+    scoped = scoped_institutions(acting_user, region)
+    if institutions is not None:
+        scoped = scoped.filter(pk__in=institutions.values("pk"))
+    scores = score_institutions(institutions=scoped, year=year, rubric=rubric.values())
+    now = timezone.now()
+    # An institution that lost its last month in scope must lose its stale score too.
+    Score.objects.filter(year=year, institution__in=scoped.values("pk")).delete()
+    # One INSERT on PostgreSQL; SQLite's 999-parameter limit splits it every 66 rows.
+    Score.objects.bulk_create([_score_row(score, rubric.version, now) for score in scores])
+    # Open inspections follow the new figure; finalised ones keep theirs.
+    Inspection.objects.filter(
+        year=year, finalised_at__isnull=True, institution__in=scoped.values("pk"),
+    ).update(party_building_computed=Subquery(
+        Score.objects.filter(year=year, institution=OuterRef("institution")).values("total")[:1]
+    ))
+    return len(scores)
+
+
+# Annual inspections ---------------------------------------------------------------------------
+
+
+def _stored_total(institution: Institution, year: int) -> Decimal | None:
+    return (Score.objects.filter(institution=institution, year=year)
+            .values_list("total", flat=True).first())
+
+
+def _require_editable(inspection: Inspection) -> None:
+    if inspection.is_finalised:
+        raise ValidationError(_("该年检已定稿，不能修改；如需修改，请系统管理员重新打开。"))
+
+
+def _locked(inspection: Inspection) -> Inspection:
+    return Inspection.objects.select_for_update().get(pk=inspection.pk)
+
+
+@transaction.atomic
+def inspection_get_or_create(*, acting_user, institution: Institution, year: int) -> Inspection:
+    """The institution's inspection of the year; the party-building section takes the score."""
+    _require_reviewer(acting_user)
+    _require(user_may_see_region(acting_user, institution.region),
+             _("该机构不在您管辖的区划内。"))
+    inspection = Inspection.objects.filter(institution=institution, year=year).first()
+    if inspection is None:
+        inspection = Inspection(institution=institution, year=year,
+                                party_building_computed=_stored_total(institution, year))
+        save_with_history(inspection, acting_user)
+    return inspection
+
+
+@transaction.atomic
+def inspection_adjust_party_building(*, acting_user, inspection: Inspection,
+                                     adjusted: Decimal | None, reason: str) -> Inspection:
+    """Adjust the party-building section (复核); both figures are kept. None removes it."""
+    _require_reviewer(acting_user)
+    inspection = _locked(inspection)
+    _require_editable(inspection)
+    reason = (reason or "").strip()
+    if adjusted is not None and not reason:
+        raise ValidationError({"reason": _("调整党建工作得分须填写复核理由。")})
+    inspection.party_building_adjusted = adjusted
+    inspection.adjustment_reason = reason if adjusted is not None else ""
+    save_with_history(inspection, acting_user)
+    return inspection
+
+
+@transaction.atomic
+def inspection_enter_section(*, acting_user, inspection: Inspection, section: str,
+                             score: Decimal, comment: str = "") -> Inspection:
+    """Enter one of the four reviewer sections: 0–100 with a comment."""
+    _require_reviewer(acting_user)
+    if section not in SECTIONS:
+        raise ValidationError(_("未知的年检项目：%(section)s") % {"section": section})
+    inspection = _locked(inspection)
+    _require_editable(inspection)
+    if score is None or not Decimal(0) <= Decimal(score) <= Decimal(100):
+        raise ValidationError({"score": _("得分须在 0 到 100 之间。")})
+    setattr(inspection, section, score)
+    setattr(inspection, f"{section}_comment", (comment or "").strip())
+    save_with_history(inspection, acting_user)
+    return inspection
+
+
+def _breakdown(inspection: Inspection) -> dict:
+    """The stored score's items and the engine's explanation, as plain JSON."""
+    stored = Score.objects.filter(institution=inspection.institution_id,
+                                  year=inspection.year).first()
+    if stored is None:
+        return {}
+    rubric = rubric_for_year(inspection.year)
+    live = score_institutions(institutions=Institution.objects.filter(pk=inspection.institution_id),
+                              year=inspection.year, rubric=rubric.values())
+    items = {name: str(getattr(stored, name)) for name in (
+        "coverage", "charter", "four_ones", "activities", "hazards", "red_points",
+        "deductions", "total")}
+    breakdown = {"rubric_version": stored.rubric_version, "grade": stored.grade,
+                 "red_list": stored.red_list, "months_in_scope": stored.months_in_scope,
+                 "computed_at": stored.computed_at.isoformat(), "items": items}
+    if live:
+        explanation = live[0]
+        breakdown["explanation"] = {
+            "months": explanation.months,
+            "covered_months": explanation.covered_months,
+            "covering_branch_by_month": {str(k): v for k, v in
+                                         explanation.covering_branch_by_month.items()},
+            "items_by_month": {str(k): v for k, v in explanation.items_by_month.items()},
+            "activities_counted": explanation.activities_counted,
+            "hazards_found": explanation.hazards_found,
+            "hazards_on_time": explanation.hazards_on_time,
+            "points_sum": str(explanation.points_sum),
+            "substantiated_clues": explanation.substantiated_clues,
+        }
+    return breakdown
+
+
+def _already_finalised(pk: int) -> ValidationError:
+    current = Inspection.objects.select_related("finalised_by").get(pk=pk)
+    when = timezone.localtime(current.finalised_at).strftime("%Y-%m-%d %H:%M")
+    return ValidationError(_("该年检已由%(user)s于 %(when)s 定稿。")
+                           % {"user": current.finalised_by or _("他人"), "when": when})
+
+
+@transaction.atomic
+def inspection_finalise(*, acting_user, inspection: Inspection) -> Inspection:
+    """Lock the inspection and freeze the party-building breakdown it used.
+
+    A compare-and-set on finalised_at: of two reviewers finalising at once, one succeeds
+    and the other is told who finalised it first.
+    """
+    _require_reviewer(acting_user)
+    pk = inspection.pk
+    # On PostgreSQL the row lock makes the second finaliser wait for the first to commit.
+    Inspection.objects.select_for_update().filter(pk=pk).first()
+    computed = _stored_total(inspection.institution, inspection.year)
+    updated = Inspection.objects.filter(pk=pk, finalised_at__isnull=True).update(
+        finalised_at=timezone.now(), finalised_by=acting_user,
+        party_building_computed=computed, breakdown=_breakdown(inspection))
+    if updated == 0:
+        raise _already_finalised(pk)
+    finalised = Inspection.objects.get(pk=pk)
+    # update() bypasses the history; saving the same values records who finalised it.
+    save_with_history(finalised, acting_user)
+    return finalised
+
+
+@transaction.atomic
+def inspection_reopen(*, acting_user, inspection: Inspection, reason: str) -> Inspection:
+    """Reopen a finalised inspection (administrators only, with a reason)."""
+    _require_admin(acting_user)
+    inspection = _locked(inspection)
+    if not inspection.is_finalised:
+        raise ValidationError(_("该年检尚未定稿，无需重新打开。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("重新打开年检须填写理由。")})
+    inspection.finalised_at = None
+    inspection.finalised_by = None
+    inspection.reopen_reason = reason
+    save_with_history(inspection, acting_user)
+    return inspection
+
+
+# The red list -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def red_list_publish(*, acting_user, year: int) -> RedListPublication:
+    """Publish the year's red list: a snapshot of the stored scores on the list, in scope."""
+    _require_admin(acting_user)
+    if RedListPublication.objects.filter(year=year).exists():
+        raise ValidationError(_("%(year)d 年度红名单已经发布，不能重复发布。") % {"year": year})
+    on_list = (Score.objects.filter(year=year, red_list=True,
+                                    institution__in=institutions_visible_to(acting_user))
+               .select_related("institution__region"))
+    publication = RedListPublication.objects.create(
+        year=year, published_at=timezone.now(), published_by=acting_user,
+        region_name=acting_user.region.name if acting_user.region_id else _("全部区划"))
+    RedListEntry.objects.bulk_create([
+        RedListEntry(publication=publication, institution=score.institution,
+                     name=score.institution.name,
+                     category=score.institution.get_category_display(),
+                     region_name=score.institution.region.name, total=score.total)
+        for score in on_list
+    ])
+    return publication

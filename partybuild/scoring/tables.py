@@ -1,0 +1,60 @@
+"""The year's score table (also the columns of its CSV and Excel exports)."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
+
+from .models import Score
+
+GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
+
+
+class ScoreTable(UserAwareTable):
+    name = tables.Column(_("机构名称"), accessor="institution__name",
+                         order_by=("institution__name",))
+    credit_code = tables.Column(_("统一社会信用代码"), accessor="institution__credit_code")
+    region = tables.Column(_("所属区划"), accessor="institution__region__name",
+                           order_by=("institution__region__code",))
+    months_in_scope = tables.Column(_("计分月数"))
+    coverage = tables.Column(_("组织覆盖"))
+    charter = tables.Column(_("党建入章程"))
+    four_ones = tables.Column(_("四个一"))
+    activities = tables.Column(_("组织生活"))
+    hazards = tables.Column(_("隐患整改"))
+    red_points = tables.Column(_("红名单积分"))
+    deductions = tables.Column(_("违规扣分"))
+    total = tables.Column(_("总分"))
+    grade = tables.Column(_("等级"))
+    red_list = tables.Column(_("红名单"))
+    rubric_version = tables.Column(_("细则版本"))
+
+    class Meta:
+        model = Score
+        template_name = TABLE_TEMPLATE
+        fields = ()
+        sequence = ("name", "credit_code", "region", "months_in_scope", "coverage", "charter",
+                    "four_ones", "activities", "hazards", "red_points", "deductions", "total",
+                    "grade", "red_list", "rubric_version")
+        empty_text = ""
+
+    def render_name(self, value, record):
+        url = reverse("scoring:score_detail", args=[record.year, record.institution_id])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_name(self, value):
+        return value
+
+    def render_grade(self, value):
+        return badge(value, GRADE_TONES.get(value, ""))
+
+    def value_grade(self, value):
+        return value
+
+    def render_red_list(self, value):
+        return badge(_("是"), "ok") if value else "—"
+
+    def value_red_list(self, value):
+        return yes_no(value)

@@ -1,0 +1,16 @@
+"""The score panel of the institution page."""
+
+from django import template
+
+from partybuild.scoring import selectors, services
+
+register = template.Library()
+
+
+@register.inclusion_tag("scoring/_score_panel.html")
+def institution_score_panel(institution, user):
+    """Last year's stored score and grade, linking to the score page (staff, reviewers, admins)."""
+    if not services.may_read_scores(user):
+        return {"hidden": True}
+    return {"institution": institution, "hidden": False,
+            **selectors.institution_score_panel(user=user, institution=institution)}
