@@ -18,6 +18,7 @@ from .engine import ImportKind, ImportResult, run_import
 from .forms import UploadForm
 from .kinds import KINDS
 from .pending import pending_discard, pending_save, pending_take
+from .readers import MAX_IMPORT_BYTES
 from .templates_xlsx import column_help, template_workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,6 +45,12 @@ def kind_or_404(name: str) -> type[ImportKind]:
         raise Http404 from None
 
 
+def render_page(request, template: str, context: dict):
+    """Render an import page; every one carries an upload form, which checks the size first."""
+    limits = {"max_bytes": MAX_IMPORT_BYTES, "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024)}
+    return render(request, template, {**limits, **context})
+
+
 def kind_entry(kind_class: type[ImportKind]) -> dict:
     return {"name": kind_class.name, "label": kind_class.label,
             "columns": column_help(kind_class)}
@@ -52,7 +59,7 @@ def kind_entry(kind_class: type[ImportKind]) -> dict:
 @structure_editor_required
 def index(request):
     kinds = [kind_entry(kind_class) for kind_class in KINDS.values()]
-    return render(request, "imports/index.html", {"kinds": kinds, "form": UploadForm()})
+    return render_page(request, "imports/index.html", {"kinds": kinds, "form": UploadForm()})
 
 
 @structure_editor_required
@@ -67,12 +74,12 @@ def template_download(request, kind):
 def upload(request, kind):
     kind_class = kind_or_404(kind)
     if request.method != "POST":
-        return render(request, "imports/upload.html", {"kind": kind_entry(kind_class),
-                                                       "form": UploadForm()})
+        return render_page(request, "imports/upload.html", {"kind": kind_entry(kind_class),
+                                                            "form": UploadForm()})
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "imports/upload.html", {"kind": kind_entry(kind_class),
-                                                       "form": form})
+        return render_page(request, "imports/upload.html", {"kind": kind_entry(kind_class),
+                                                            "form": form})
     filename = form.cleaned_data["file"].name
     data = form.read()
     result = run_import(kind_class, data, filename, user=request.user, dry_run=True)
@@ -125,4 +132,4 @@ def render_result(request, kind_class, filename: str, result: ImportResult, *, t
         "error_text": "\n".join(error_line(error) for error in result.errors),
         "form": UploadForm(),
     }
-    return render(request, "imports/result.html", context)
+    return render_page(request, "imports/result.html", context)

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partybuild.activities.selectors import activities_counting_for
 from partybuild.instructors.models import Assignment
@@ -36,10 +37,14 @@ MONTHS = tuple(range(1, 13))
 
 # The four duties posted on the wall (指导员职责上墙), in the order of the four ones.
 FOUR_DUTIES = (
-    ("上党课", "每月为机构党员和从业人员讲一次党课，宣讲党的创新理论。"),
-    ("讲政策", "宣讲校外培训监管政策和法律法规，引导机构依法规范办学。"),
-    ("排隐患", "检查消防、房屋、食品和安全管理，发现隐患督促限期整改。"),
-    ("核台账", "核查机构党建、收费、师资和学员台账，确保真实完整。"),
+    (gettext_lazy("上党课"),
+     gettext_lazy("每月为机构党员和从业人员讲一次党课，宣讲党的创新理论。")),
+    (gettext_lazy("讲政策"),
+     gettext_lazy("宣讲校外培训监管政策和法律法规，引导机构依法规范办学。")),
+    (gettext_lazy("排隐患"),
+     gettext_lazy("检查消防、房屋、食品和安全管理，发现隐患督促限期整改。")),
+    (gettext_lazy("核台账"),
+     gettext_lazy("核查机构党建、收费、师资和学员台账，确保真实完整。")),
 )
 
 
@@ -364,16 +369,26 @@ def summary_sentences(figures: SummaryFigures, region_name: str) -> list[str]:
 
 
 SUMMARY_LABELS = (
-    ("institutions", "在办机构"), ("covered_institutions", "已覆盖机构"),
-    ("institutions_without_instructor", "无指导员机构"), ("party_members", "党员"),
-    ("joint_branches", "联合党支部"), ("standalone_branches", "单独党支部"),
-    ("secretaries", "配备书记的支部"), ("instructors", "党建指导员"),
-    ("paired_branches", "结对机构支部"), ("paired_school_branches", "结对学校支部"),
-    ("visits", "走访"), ("case_talks", "以案说法"), ("hazards_found", "发现隐患"),
-    ("hazards_rectified_on_time", "按期整改隐患"), ("clues", "违规线索"),
-    ("clues_substantiated", "查实线索"), ("enforcement_actions", "参与执法"),
-    ("activities", "党建活动"), ("pairing_activities", "结对共建活动"),
-    ("red_list", "红名单机构"),
+    ("institutions", gettext_lazy("在办机构")),
+    ("covered_institutions", gettext_lazy("已覆盖机构")),
+    ("institutions_without_instructor", gettext_lazy("无指导员机构")),
+    ("party_members", gettext_lazy("党员")),
+    ("joint_branches", gettext_lazy("联合党支部")),
+    ("standalone_branches", gettext_lazy("单独党支部")),
+    ("secretaries", gettext_lazy("配备书记的支部")),
+    ("instructors", gettext_lazy("党建指导员")),
+    ("paired_branches", gettext_lazy("结对机构支部")),
+    ("paired_school_branches", gettext_lazy("结对学校支部")),
+    ("visits", gettext_lazy("走访")),
+    ("case_talks", gettext_lazy("以案说法")),
+    ("hazards_found", gettext_lazy("发现隐患")),
+    ("hazards_rectified_on_time", gettext_lazy("按期整改隐患")),
+    ("clues", gettext_lazy("违规线索")),
+    ("clues_substantiated", gettext_lazy("查实线索")),
+    ("enforcement_actions", gettext_lazy("参与执法")),
+    ("activities", gettext_lazy("党建活动")),
+    ("pairing_activities", gettext_lazy("结对共建活动")),
+    ("red_list", gettext_lazy("红名单机构")),
 )
 
 

@@ -99,7 +99,9 @@ def _escape(text: str) -> str:
 
 def _document(buffer: io.BytesIO, title: str, pagesize, margin: float = 15 * mm
               ) -> SimpleDocTemplate:
+    # Pages start in the CJK font, so the file names no font it does not embed (Helvetica).
     return SimpleDocTemplate(buffer, pagesize=pagesize, title=title, author="partybuild",
+                             initialFontName=register_font(),
                              leftMargin=margin, rightMargin=margin,
                              topMargin=margin + 5 * mm, bottomMargin=margin + 5 * mm)
 
@@ -222,7 +224,7 @@ def institution_report_pdf(report: InstitutionReport) -> bytes:
 
 def _completion_chart(report: RegionReport) -> Drawing:
     """Bars of the monthly four-ones completion rate (percent)."""
-    drawing = Drawing(170 * mm, 70 * mm)
+    drawing = Drawing(170 * mm, 70 * mm, initialFontName=FONT_NAME)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 10 * mm
     chart.width, chart.height = 150 * mm, 52 * mm
@@ -271,7 +273,7 @@ def region_report_pdf(report: RegionReport) -> bytes:
     story.append(Spacer(1, 3 * mm))
     figures = report.figures
     rows = [[_("指标"), _("数值"), _("指标"), _("数值")]]
-    pairs = [(str(_(label)), str(getattr(figures, key))) for key, label in SUMMARY_LABELS]
+    pairs = [(str(label), str(getattr(figures, key))) for key, label in SUMMARY_LABELS]
     for first, second in zip(pairs[0::2], pairs[1::2], strict=True):
         rows.append([*first, *second])
     story.append(_table(rows, [55 * mm, 30 * mm, 55 * mm, 30 * mm]))
@@ -339,7 +341,7 @@ def duty_cards_pdf(cards: list[DutyCard]) -> bytes:
             block.append(Paragraph(_("指导员：待派驻"), styles["card_body"]))
         block.append(Spacer(1, 8 * mm))
         rows = [[_("职责"), _("内容")]]
-        rows += [[duty, text] for duty, text in card.duties]
+        rows += [[str(duty), str(text)] for duty, text in card.duties]
         duties = _table(rows, [35 * mm, 135 * mm], font_size=14)
         block.append(duties)
         block.append(Spacer(1, 10 * mm))

@@ -6,7 +6,7 @@ The score page explains itself: it recomputes the institution's explanation with
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -31,8 +31,19 @@ from .models import RUBRIC_FIELDS, Inspection, RedListPublication, Rubric, Score
 from .rubric import DEFAULT_RUBRIC
 from .services import rubric_for_year
 
-# The frozen JSON breakdown would fill the history timeline with one unreadable line.
-HIDDEN_HISTORY_FIELDS = {str(Inspection._meta.get_field("breakdown").verbose_name)}
+
+def _label(name: str) -> str:
+    """A field's label in the active language, as the history timeline shows it."""
+    return str(Inspection._meta.get_field(name).verbose_name)
+
+
+def _local_time(text: str) -> str:
+    """A stored ISO timestamp of the history as people read it: local time to the minute."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def in_year_q(year: int, field_name: str = "date") -> Q:
@@ -211,8 +222,13 @@ def inspection_page(*, user, institution_pk: int, year: int) -> InspectionPage:
                                 party_building_computed=stored.total if stored else None)
     else:
         history = timeline(HistorySource(Inspection, Q(id=inspection.pk)))
+        # The frozen JSON breakdown would fill the timeline with one unreadable line.
+        hidden, finalised_at = _label("breakdown"), _label("finalised_at")
         for entry in history:
-            entry.changes = [c for c in entry.changes if c.label not in HIDDEN_HISTORY_FIELDS]
+            entry.changes = [c for c in entry.changes if c.label != hidden]
+            for change in entry.changes:
+                if change.label == finalised_at:
+                    change.old, change.new = _local_time(change.old), _local_time(change.new)
     return InspectionPage(institution=institution, year=year, inspection=inspection,
                           stored=stored, history=history)
 

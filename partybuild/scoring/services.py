@@ -141,19 +141,19 @@ def scoped_institutions(acting_user, region: Region | None = None) -> QuerySet[I
 
 @transaction.atomic
 def scores_recompute(*, acting_user, year: int, region: Region | None = None,
-                     institutions: QuerySet[Institution] | None = None) -> int:
+                     institution: Institution | None = None) -> int:
     """Recompute and store the year's scores of the institutions in scope; returns how many.
 
     Set-based: the engine's fixed queries, one delete and one bulk insert, whatever the
-    number of institutions. `institutions` narrows the run further (one institution's page).
+    number of institutions. `institution` narrows the run to one (its score page).
     """
     _require(may_recompute(acting_user),
              _("只有党委工作人员、年检评审人员和系统管理员可以重新计算评分。"))
     rubric = rubric_for_year(year)
     _require_open_year(rubric)
     scoped = scoped_institutions(acting_user, region)
-    if institutions is not None:
-        scoped = scoped.filter(pk__in=institutions.values("pk"))
+    if institution is not None:
+        scoped = scoped.filter(pk=institution.pk)
     scores = score_institutions(institutions=scoped, year=year, rubric=rubric.values())
     now = timezone.now()
     # An institution that lost its last month in scope must lose its stale score too.

@@ -126,9 +126,8 @@ class RecomputeInstitution(Recompute):
         ]
 
     def perform(self, form):
-        return services.scores_recompute(
-            acting_user=self.request.user, year=self.kwargs["year"],
-            institutions=self.object.__class__.objects.filter(pk=self.object.pk))
+        return services.scores_recompute(acting_user=self.request.user,
+                                         year=self.kwargs["year"], institution=self.object)
 
     def success_message(self, form, result):
         return gettext("已重新计算“%(name)s”的 %(year)d 年度评分。") % {

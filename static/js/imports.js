@@ -21,9 +21,17 @@
     var bar = box.querySelector("progress");
     var label = box.querySelector(".import-progress-text");
     var button = form.querySelector('button[type="submit"]');
-    var data = new FormData(form);
     box.hidden = false;
     box.classList.remove("checking", "failed");
+    if (input.files[0].size > Number(form.dataset.maxBytes)) {
+      // Refused here so that nobody waits for a file the server would refuse anyway.
+      box.classList.add("failed");
+      bar.hidden = true;
+      label.textContent = form.dataset.tooBig;
+      return;
+    }
+    bar.hidden = false;
+    var data = new FormData(form);
     bar.value = 0;
     label.textContent = form.dataset.uploading + " 0%";
     button.disabled = true;

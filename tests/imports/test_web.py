@@ -410,3 +410,61 @@ def test_the_upload_page_has_a_progress_indicator_and_works_without_javascript(c
     assert 'enctype="multipart/form-data"' in page
     assert "<progress" in page
     assert "js/imports.js" in page
+
+
+def test_the_upload_form_tells_the_browser_the_size_limit(client, alice):
+    client.force_login(alice)
+
+    page = client.get(INDEX).content.decode()
+
+    assert f'data-max-bytes="{MAX_IMPORT_BYTES}"' in page
+    assert "文件超过 64 MB" in page
+
+
+def test_the_index_marks_required_columns(client, alice):
+    client.force_login(alice)
+
+    page = client.get(INDEX).content.decode()
+
+    assert '机构名称<span class="required"' in page
+    assert '地址<span class="required"' not in page
+    assert "学科类、文化艺术、体育、科技" in page
+
+
+def test_the_pending_copy_is_private_and_not_named_after_the_upload(client, alice, county,
+                                                                   private_media):
+    client.force_login(alice)
+
+    token = upload(client, "institutions",
+                   institutions_file(new_institution(5), name="../../机构.csv")).context["token"]
+
+    [path] = pending_files(private_media)
+    assert path.name == f"{token}.upload"
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_pending_file_changed_on_disk_is_refused(client, alice, county, private_media):
+    client.force_login(alice)
+    token = upload(client, "institutions",
+                   institutions_file(new_institution(5))).context["token"]
+    [path] = pending_files(private_media)
+    path.write_bytes(csv_bytes([INSTITUTION_HEADER, new_institution(6)]))
+
+    response = client.post(CONFIRM, {"token": token}, follow=True)
+
+    assert "已失效" in response.content.decode()
+    assert not Institution.objects.filter(credit_code__in=[CODE[5], CODE[6]]).exists()
+
+
+def test_a_long_list_of_problems_is_complete_in_the_copyable_text(client, alice, county):
+    client.force_login(alice)
+    rows = [[f"赫山区第{n}培训学校", CODE[5], "舞蹈", "有照有证", "430903", "2021-03-05"]
+            for n in range(1200)]
+
+    response = upload(client, "institutions", institutions_file(*rows))
+
+    page = response.content.decode()
+    assert len(response.context["result"].errors) == 1200
+    assert page.count("</tr>") == 1000 + 1
+    assert "其余 200 个见下方完整列表" in page
+    assert "第 1201 行，列“类别”：类别“舞蹈”不在可选值中" in page

@@ -15,18 +15,15 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
-def embedded_fonts(content: bytes) -> set[str]:
-    """Base names of the fonts whose program is embedded in the file (subset prefix removed)."""
+def fonts(content: bytes) -> dict[str, bool]:
+    """Every font the pages use (subset prefix removed) and whether its program is embedded."""
     reader = PdfReader(io.BytesIO(content))
-    names = set()
+    found = {}
     for page in reader.pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
-        for font in fonts.values():
+        for font in page["/Resources"].get_object().get("/Font", {}).values():
             font = font.get_object()
             descriptor = font.get("/FontDescriptor")
-            if descriptor is None:
-                continue
-            descriptor = descriptor.get_object()
-            if any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
-                names.add(str(font["/BaseFont"]).lstrip("/").split("+")[-1])
-    return names
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
+            found[name] = any(key in descriptor for key in ("/FontFile", "/FontFile2"))
+    return found

@@ -12,10 +12,12 @@ from partybuild.reports.pdf import (
     duty_cards_pdf,
     institution_report_pdf,
     region_report_pdf,
+    scores_pdf,
 )
+from partybuild.scoring.engine import score_region
 
 from .conftest import YEAR
-from .pdf_text import embedded_fonts, pdf_text, squeeze
+from .pdf_text import fonts, pdf_text, squeeze
 
 
 def test_region_pdf_contains_the_summary_the_chart_rates_and_the_ranking(small_city, city):
@@ -41,14 +43,17 @@ def test_region_pdf_contains_the_summary_the_chart_rates_and_the_ranking(small_c
         assert squeeze(needle) in text, needle
 
 
-def test_pdfs_embed_the_cjk_truetype_font(small_city, city):
+def test_pdfs_use_only_the_embedded_cjk_truetype_font(small_city, city):
     good, _weak, _other = small_city
     for content in (
         region_report_pdf(region_report(region=city, year=YEAR)),
         institution_report_pdf(institution_report(institution=good, year=YEAR)),
         duty_cards_pdf(duty_cards(institutions=Institution.objects.all(), day=date(YEAR, 12, 31))),
+        scores_pdf(score_region(region_path=city.path, year=YEAR), YEAR),
     ):
-        assert FONT_NAME in {name.split("-")[0] for name in embedded_fonts(content)}
+        used = fonts(content)
+        assert {name.split("-")[0] for name in used} == {FONT_NAME}
+        assert all(used.values()), used
 
 
 def test_institution_pdf_has_the_breakdown_month_grid_activities_and_inspection(small_city):

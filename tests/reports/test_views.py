@@ -134,3 +134,17 @@ def test_a_malformed_year_falls_back_to_this_year(client, alice, small_city):
     client.force_login(alice)
     response = client.get(DASHBOARD, {"year": "二〇二四"})
     assert response.status_code == 200 and response.context["year"] == timezone.localdate().year
+
+
+def test_the_institution_page_links_to_its_reports(client, alice, bob, small_city):
+    good, _weak, _other = small_city
+    AssignmentFactory(instructor=bob.instructor, institution=good)
+    page = reverse("organisation:institution_detail", args=[good.pk])
+    client.force_login(alice)
+    html = client.get(page).content.decode()
+    assert reverse("reports:institution_pdf", args=[good.pk]) in html
+    assert duty_card_pdf(good) in html
+    client.force_login(bob)
+    html = client.get(page).content.decode()
+    assert duty_card_pdf(good) in html
+    assert reverse("reports:institution_pdf", args=[good.pk]) not in html
