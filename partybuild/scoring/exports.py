@@ -1,7 +1,9 @@
-"""Writers for a year's scores: CSV and XLSX, from already-computed scores (no queries)."""
+"""Writers for a year's scores (CSV, XLSX), and the stored scores shaped for them."""
 
 import csv
 import io
+from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -53,3 +55,40 @@ def scores_xlsx(scores: list[InstitutionScore], year: int) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class StoredScoreRow:
+    """A stored Score shaped like the engine's result, for the writers."""
+
+    credit_code: str
+    name: str
+    region_code: str
+    coverage: Decimal
+    charter: Decimal
+    four_ones: Decimal
+    activities: Decimal
+    hazards: Decimal
+    red_points: Decimal
+    deductions: Decimal
+    total: Decimal
+    grade: str
+    red_list: bool
+
+
+def stored_score_rows(*, year: int, institutions) -> list[StoredScoreRow]:
+    """The stored scores of a year (a finalised year is never recomputed), in report order."""
+    from .models import Score
+
+    scores = (Score.objects.filter(year=year, institution__in=institutions.values("pk"))
+              .select_related("institution__region")
+              .order_by("-total", "institution__credit_code"))
+    return [
+        StoredScoreRow(
+            credit_code=score.institution.credit_code, name=score.institution.name,
+            region_code=score.institution.region.code,
+            **{key: getattr(score, key) for key in SCORE_COLUMNS[3:11]},
+            grade=score.grade, red_list=score.red_list,
+        )
+        for score in scores
+    ]

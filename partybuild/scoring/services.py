@@ -140,6 +140,30 @@ def scoped_institutions(acting_user, region: Region | None = None) -> QuerySet[I
 
 
 @transaction.atomic
+def scores_store(*, year: int, institutions: QuerySet[Institution],
+                 rubric: Rubric) -> list[InstitutionScore]:
+    """Score the institutions with the year's rubric and store the results, replacing old ones.
+
+    No permission check: callers decide who may run it (the pages check the user; the
+    annual_scores command runs as the system). Refuses a finalised year.
+    """
+    _require_open_year(rubric)
+    scores = score_institutions(institutions=institutions, year=year, rubric=rubric.values())
+    now = timezone.now()
+    # An institution that lost its last month in scope must lose its stale score too.
+    Score.objects.filter(year=year, institution__in=institutions.values("pk")).delete()
+    # One INSERT on PostgreSQL; SQLite's 999-parameter limit splits it every 66 rows.
+    Score.objects.bulk_create([_score_row(score, rubric.version, now) for score in scores])
+    # Open inspections follow the new figure; finalised ones keep theirs.
+    Inspection.objects.filter(
+        year=year, finalised_at__isnull=True, institution__in=institutions.values("pk"),
+    ).update(party_building_computed=Subquery(
+        Score.objects.filter(year=year, institution=OuterRef("institution")).values("total")[:1]
+    ))
+    return scores
+
+
+@transaction.atomic
 def scores_recompute(*, acting_user, year: int, region: Region | None = None,
                      institution: Institution | None = None) -> int:
     """Recompute and store the year's scores of the institutions in scope; returns how many.
@@ -154,19 +178,7 @@ def scores_recompute(*, acting_user, year: int, region: Region | None = None,
     scoped = scoped_institutions(acting_user, region)
     if institution is not None:
         scoped = scoped.filter(pk=institution.pk)
-    scores = score_institutions(institutions=scoped, year=year, rubric=rubric.values())
-    now = timezone.now()
-    # An institution that lost its last month in scope must lose its stale score too.
-    Score.objects.filter(year=year, institution__in=scoped.values("pk")).delete()
-    # One INSERT on PostgreSQL; SQLite's 999-parameter limit splits it every 66 rows.
-    Score.objects.bulk_create([_score_row(score, rubric.version, now) for score in scores])
-    # Open inspections follow the new figure; finalised ones keep theirs.
-    Inspection.objects.filter(
-        year=year, finalised_at__isnull=True, institution__in=scoped.values("pk"),
-    ).update(party_building_computed=Subquery(
-        Score.objects.filter(year=year, institution=OuterRef("institution")).values("total")[:1]
-    ))
-    return len(scores)
+    return len(scores_store(year=year, institutions=scoped, rubric=rubric))
 
 
 # Annual inspections ---------------------------------------------------------------------------

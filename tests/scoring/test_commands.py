@@ -150,3 +150,30 @@ def test_scores_use_decimal_points_not_floats(small_city):
 
     scores = score_region(region_path="/430900/", year=YEAR)
     assert all(isinstance(score.total, Decimal) for score in scores)
+
+
+def test_annual_scores_stores_the_scores_it_prints(small_city, city):
+    from partybuild.scoring.models import Rubric, Score
+
+    good, _weak, _other = small_city
+    run("annual_scores", "--year", str(YEAR))
+    stored = Score.objects.get(institution=good, year=YEAR)
+    assert (stored.total, stored.grade, stored.red_list) == (Decimal("90.00"), "优秀", True)
+    assert stored.rubric_version == Rubric.objects.get(year=YEAR).version
+    assert Score.objects.filter(year=YEAR).count() == 3
+
+
+def test_a_finalised_year_prints_its_stored_scores_even_after_the_records_change(small_city,
+                                                                                  city):
+    from django.utils import timezone
+
+    from partybuild.scoring.models import Rubric, Score
+
+    good, weak, _other = small_city
+    before = run("annual_scores", "--year", str(YEAR))
+    Rubric.objects.filter(year=YEAR).update(finalised_at=timezone.now())
+    # A late correction to the year's records must not move a finalised score.
+    Clue.objects.create(institution=good, date=date(YEAR, 10, 1), description="补录线索",
+                        substantiated=True)
+    assert run("annual_scores", "--year", str(YEAR)) == before
+    assert Score.objects.get(institution=good, year=YEAR).total == Decimal("90.00")

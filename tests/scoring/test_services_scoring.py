@@ -167,7 +167,7 @@ def test_recompute_runs_the_same_number_of_queries_for_5_and_60_institutions(
     many = _queries_to_recompute(alice)
     assert Score.objects.count() == 60
     assert few == many
-    assert many <= 14
+    assert many <= 16  # the engine's 7 reads, the rubric, scope, savepoint, delete, insert, update
 
 
 def test_the_default_rubric_dataclass_and_model_fields_agree():

@@ -5,15 +5,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partybuild.organisation.models import Institution
 from partybuild.reports.pdf import scores_pdf
-from partybuild.scoring.engine import score_region
-from partybuild.scoring.exports import scores_csv, scores_xlsx
+from partybuild.scoring.exports import scores_csv, scores_xlsx, stored_score_rows
+from partybuild.scoring.services import rubric_for_year, scores_store
 
 from ._region import region_from_option
 
 
 class Command(BaseCommand):
-    help = "每家有计分月份的机构的年度党建评分：CSV（默认输出到标准输出）、.xlsx 或 .pdf。"
+    help = ("计算并保存每家有计分月份的机构的年度党建评分，输出 CSV（默认到标准输出）、"
+            ".xlsx 或 .pdf；已定稿年度输出保存的评分。")
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
@@ -22,7 +24,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, region, output, **options):
         region = region_from_option(region)
-        scores = score_region(region_path=region.path, year=year)
+        institutions = Institution.objects.filter(region__path__startswith=region.path)
+        rubric = rubric_for_year(year)
+        if rubric.is_finalised:
+            # A finalised year's scores never change: report what was stored.
+            scores = stored_score_rows(year=year, institutions=institutions)
+        else:
+            # Computing is recomputing: the stored scores follow, as the pages' button does.
+            scores = scores_store(year=year, institutions=institutions, rubric=rubric)
         if not output:
             buffer = io.StringIO()
             scores_csv(scores, buffer)
