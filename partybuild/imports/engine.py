@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -163,12 +163,8 @@ def write_planned(model, planned: list[Planned], user) -> None:
     new = [item.instance for item in planned if item.is_new]
     changed = [item for item in planned if not item.is_new and item.changed]
     has_history = hasattr(model, "history")
-    if new:
-        if has_history:
-            bulk_create_with_history(new, model, batch_size=BATCH_SIZE, default_user=user,
-                                     default_change_reason="导入")
-        else:
-            model.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    # Updates first: a file that ends a stored period and starts the next one must free the
+    # days before PostgreSQL's exclusion constraints see the new period.
     if changed:
         fields = sorted({name for item in changed for name in item.changed})
         objects = [item.instance for item in changed]
@@ -177,6 +173,12 @@ def write_planned(model, planned: list[Planned], user) -> None:
                                      default_user=user, default_change_reason="导入")
         else:
             model.objects.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+    if new:
+        if has_history:
+            bulk_create_with_history(new, model, batch_size=BATCH_SIZE, default_user=user,
+                                     default_change_reason="导入")
+        else:
+            model.objects.bulk_create(new, batch_size=BATCH_SIZE)
 
 
 def match_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[int, Column], list[RowError]]:
@@ -280,6 +282,11 @@ def run_import(kind_class: type[ImportKind], data: bytes, filename: str, *, user
     result.unchanged = len(counted) - result.created - result.updated
     if not dry_run:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The rows were checked as a whole; let the periods settle before PostgreSQL
+                # re-checks its exclusion constraints at commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             kind.write(planned)
     return result
 

@@ -11,6 +11,7 @@ from partybuild.organisation.selectors import region_structure_figures
 from partybuild.visits.models import Clue, Hazard, Visit
 
 from .engine import score_institutions
+from .models import Score
 from .rubric import DEFAULT_RUBRIC, RubricValues
 
 SUMMARY_KEYS = (
@@ -56,8 +57,13 @@ class SummaryFigures:
 
 
 def summary_figures(*, region: Region, year: int, as_of: date | None = None,
-                    rubric: RubricValues = DEFAULT_RUBRIC) -> SummaryFigures:
-    """Structure figures on the as-of day (default 31 December) and the year's work figures."""
+                    rubric: RubricValues = DEFAULT_RUBRIC,
+                    stored_red_list: bool = False) -> SummaryFigures:
+    """Structure figures on the as-of day (default 31 December) and the year's work figures.
+
+    The red list is scored live with the rubric, or read from the stored scores when
+    `stored_red_list` (a finalised year, whose scores never change).
+    """
     as_of = as_of or date(year, 12, 31)
     path = region.path
     structure = region_structure_figures(path=path, day=as_of)
@@ -81,10 +87,13 @@ def summary_figures(*, region: Region, year: int, as_of: date | None = None,
         .aggregate(total=Count("pk"),
                    pairing=Count("pk", filter=Q(kind=Activity.Kind.PAIRING)))
     )
-    scores = score_institutions(
-        institutions=Institution.objects.filter(region__path__startswith=path),
-        year=year, rubric=rubric,
-    )
+    institutions = Institution.objects.filter(region__path__startswith=path)
+    if stored_red_list:
+        red_list = Score.objects.filter(year=year, red_list=True,
+                                        institution__in=institutions.values("pk")).count()
+    else:
+        scores = score_institutions(institutions=institutions, year=year, rubric=rubric)
+        red_list = sum(1 for score in scores if score.red_list)
     return SummaryFigures(
         region=region.code, year=year, as_of=as_of,
         institutions=structure.institutions,
@@ -102,6 +111,6 @@ def summary_figures(*, region: Region, year: int, as_of: date | None = None,
         clues=clues["clues"], clues_substantiated=clues["substantiated"],
         enforcement_actions=clues["enforcement"],
         activities=activities["total"], pairing_activities=activities["pairing"],
-        red_list=sum(1 for score in scores if score.red_list),
+        red_list=red_list,
     )
 

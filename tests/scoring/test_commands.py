@@ -177,3 +177,17 @@ def test_a_finalised_year_prints_its_stored_scores_even_after_the_records_change
                         substantiated=True)
     assert run("annual_scores", "--year", str(YEAR)) == before
     assert Score.objects.get(institution=good, year=YEAR).total == Decimal("90.00")
+
+
+def test_summary_of_a_finalised_year_counts_the_stored_red_list(small_city, city):
+    from django.utils import timezone
+
+    from partybuild.scoring.models import Rubric
+
+    good, _weak, _other = small_city
+    run("annual_scores", "--year", str(YEAR))
+    Rubric.objects.filter(year=YEAR).update(finalised_at=timezone.now())
+    Clue.objects.create(institution=good, date=date(YEAR, 10, 1), description="补录线索",
+                        substantiated=True)
+    data = json.loads(run("summary", "--year", str(YEAR), "--json"))
+    assert (data["red_list"], data["clues_substantiated"]) == (1, 2)

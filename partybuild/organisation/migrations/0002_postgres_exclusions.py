@@ -19,7 +19,9 @@ def create(apps, schema_editor):
     for table, name, column in EXCLUSIONS:
         schema_editor.execute(
             f"ALTER TABLE {table} ADD CONSTRAINT {name} EXCLUDE USING gist "
-            f"({column} WITH =, daterange(start, \"end\", '[]') WITH &&)"
+            f"({column} WITH =, daterange(start, \"end\", '[]') WITH &&) "
+            # Immediate for every ordinary write; an import defers it to its commit.
+            "DEFERRABLE INITIALLY IMMEDIATE"
         )
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partybuild.scoring.services import rubric_for_year
 from partybuild.scoring.summary import summary_figures
 
 from ._region import region_from_option
@@ -51,8 +52,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, region, as_of, json: bool, **options):
         region = region_from_option(region)
+        rubric = rubric_for_year(year)
         figures = summary_figures(region=region, year=year,
-                                  as_of=parse_day(as_of) if as_of else None)
+                                  as_of=parse_day(as_of) if as_of else None,
+                                  rubric=rubric.values(), stored_red_list=rubric.is_finalised)
         data = figures.as_dict()
         if json:
             self.stdout.write(dumps(data))
