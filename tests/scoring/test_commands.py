@@ -191,3 +191,16 @@ def test_summary_of_a_finalised_year_counts_the_stored_red_list(small_city, city
                         substantiated=True)
     data = json.loads(run("summary", "--year", str(YEAR), "--json"))
     assert (data["red_list"], data["clues_substantiated"]) == (1, 2)
+
+
+def test_without_region_the_commands_cover_every_top_level_region(small_city, county_a):
+    from partybuild.organisation.models import Region
+
+    # Two cities and no province above them: no single root to default to.
+    other_city = Region.objects.create(code="431000", name="郴州市", level="city", path="/431000/")
+    InstitutionFactory(region=other_city, name="丁机构", opened_on=date(2019, 1, 1))
+    rows = list(csv.reader(io.StringIO(run("annual_scores", "--year", str(YEAR)))))
+    assert sorted(row[1] for row in rows[1:]) == ["丁机构", "丙机构", "乙机构", "甲机构"]
+    data = json.loads(run("summary", "--year", str(YEAR), "--json"))
+    assert (data["region"], data["institutions"]) == (None, 4)
+    assert "全部区划2024 年" in run("summary", "--year", str(YEAR))

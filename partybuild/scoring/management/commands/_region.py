@@ -6,13 +6,17 @@ from partybuild.organisation.models import Region
 
 
 def region_from_option(code: str | None) -> Region:
-    """The region named by --region, or the single top-level region when none is given."""
+    """The region named by --region; without it, the whole database.
+
+    The whole database is its single top-level region when there is one; otherwise an
+    unsaved stand-in whose path covers every region and whose code is None.
+    """
     if code:
         region = Region.objects.filter(code=code.strip()).first()
         if region is None:
             raise CommandError(f"区划代码 {code} 不存在。")
         return region
     roots = list(Region.objects.filter(parent__isnull=True)[:2])
-    if len(roots) != 1:
-        raise CommandError("请用 --region 指定区划代码（系统中有多个或没有顶级区划）。")
-    return roots[0]
+    if len(roots) == 1:
+        return roots[0]
+    return Region(code=None, name="全部区划", path="/")

@@ -60,7 +60,8 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(dumps(data))
             return
-        self.stdout.write(f"{region.name}（{region.code}）{year} 年，结构数字截至 {data['as_of']}")
+        named = f"{region.name}（{region.code}）" if region.code else region.name
+        self.stdout.write(f"{named}{year} 年，结构数字截至 {data['as_of']}")
         for key, label in LABELS.items():
             self.stdout.write(f"  {label}：{data[key]}")
 
