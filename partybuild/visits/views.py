@@ -87,8 +87,19 @@ def evidence_response(evidence) -> FileResponse:
 # Visits ----------------------------------------------------------------------------------
 
 
-class VisitList(ListPage):
+class InstructorListPage(ListPage):
+    """A list instructors open too; for them the region and instructor columns say nothing."""
+
     allow_instructors = True
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if self.request.user.is_instructor:
+            kwargs["exclude"] = ("region", "instructor")
+        return kwargs
+
+
+class VisitList(InstructorListPage):
     table_class = VisitTable
     filterset_class = VisitFilter
     template_name = "visits/visit_list.html"
@@ -96,12 +107,6 @@ class VisitList(ListPage):
 
     def get_queryset(self):
         return selectors.visit_list(user=self.request.user)
-
-    def get_table_kwargs(self):
-        kwargs = super().get_table_kwargs()
-        if self.request.user.is_instructor:
-            kwargs["exclude"] = ("region", "instructor")
-        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -165,8 +170,7 @@ def visit_evidence_download(request, pk: int):
 # Hazards ---------------------------------------------------------------------------------
 
 
-class HazardList(ListPage):
-    allow_instructors = True
+class HazardList(InstructorListPage):
     table_class = HazardTable
     filterset_class = HazardFilter
     template_name = "visits/hazard_list.html"
@@ -174,12 +178,6 @@ class HazardList(ListPage):
 
     def get_queryset(self):
         return selectors.hazard_list(user=self.request.user)
-
-    def get_table_kwargs(self):
-        kwargs = super().get_table_kwargs()
-        if self.request.user.is_instructor:
-            kwargs["exclude"] = ("region", "instructor")
-        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -291,8 +289,7 @@ def hazard_evidence_download(request, pk: int):
 # Clues -----------------------------------------------------------------------------------
 
 
-class ClueList(ListPage):
-    allow_instructors = True
+class ClueList(InstructorListPage):
     table_class = ClueTable
     filterset_class = ClueFilter
     template_name = "visits/clue_list.html"
@@ -300,12 +297,6 @@ class ClueList(ListPage):
 
     def get_queryset(self):
         return selectors.clue_list(user=self.request.user)
-
-    def get_table_kwargs(self):
-        kwargs = super().get_table_kwargs()
-        if self.request.user.is_instructor:
-            kwargs["exclude"] = ("region", "instructor")
-        return kwargs
 
 
 @recorder_required
