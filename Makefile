@@ -80,7 +80,7 @@ messages: $(RUN_STAMP)
 	@command -v msgfmt >/dev/null || { $(APT) update && $(APT) install -y --no-install-recommends gettext; }
 	@mkdir -p locale
 	$(PY) manage.py makemessages -l en --add-location file --no-obsolete --ignore 'var/*'
-	$(PY) manage.py compilemessages -l en --ignore '.venv' --ignore 'var'
+	$(PY) manage.py compilemessages -l en -l zh_Hans --ignore '.venv' --ignore 'var'
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,6 +1,7 @@
 """partybuild settings, read from environment variables with safe development defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "partybuild.accounts.apps.LoginProtectionConfig",  # django-axes
     "partybuild.accounts",
     "partybuild.organisation",
     "partybuild.instructors",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "partybuild.urls"
@@ -107,6 +111,25 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins are throttled by django-axes: after PARTYBUILD_LOGIN_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is refused for the lockout time.
+# The pair, not the address alone: a bureau's staff often share one NAT address, and one
+# mistyping colleague must not lock the whole office out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("PARTYBUILD_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PARTYBUILD_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Lockouts are logged as warnings; the start-up banner would only clutter command output.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "partybuild.accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "partybuild.accounts.client_ip.client_ip"
+# Reverse proxies in front of the server that append to X-Forwarded-For (0: use REMOTE_ADDR).
+PARTYBUILD_PROXY_COUNT = int(os.environ.get("PARTYBUILD_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,3 +5,7 @@ from partybuild.settings import *  # noqa: F403
 # The production hasher is slow on purpose (about 0.3 s a password); the suite creates and
 # logs in hundreds of users, and what it tests is who may do what, not password storage.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Login throttling counts failures per address in the database; the suite logs in from one
+# address many times. tests/accounts/test_login_throttling.py switches it back on.
+AXES_ENABLED = False

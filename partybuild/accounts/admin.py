@@ -6,6 +6,8 @@ see everything. Rows whose changes must keep period rules and history (coverage,
 memberships, pairings, assignments) are read-only here: they change through the services.
 """
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
@@ -137,3 +139,31 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
             return readonly
         # Roles and regions are how administrators grant access; Django permissions are not.
         return readonly + ("is_superuser", "groups", "user_permissions")
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(AccessAttemptAdmin):
+    """Failed-login counters: deleting one lifts that user name's lockout at once.
+
+    Administrators see the attempts on user names of their own regions only; a name that
+    matches no account (someone guessing) is for superusers, as it belongs to no region.
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        names = scope(User.objects.all(), request.user).values("username")
+        return queryset.filter(username__in=names)
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user) or super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user) or super().has_delete_permission(request, obj)

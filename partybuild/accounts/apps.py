@@ -1,6 +1,14 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "partybuild.accounts"
     verbose_name = "用户与权限"
+
+
+class LoginProtectionConfig(AxesAppConfig):
+    """django-axes under a name the admin index shows in the interface language."""
+
+    verbose_name = _("登录保护")

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("gaps/", views.coverage_gaps, name="coverage_gaps"),
+    path("health/", views.health, name="health"),
 ]

@@ -1,7 +1,10 @@
-"""The home page, the coverage-gaps page and the base of every list page."""
+"""The home page, the coverage-gaps page, the health check and the base of every list page."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -32,6 +35,14 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
             value for key, value in self.request.GET.items() if key in self.filterset.filters
         )
         return context
+
+
+@login_not_required
+@require_GET
+def health(request):
+    """Answer "ok" without a query: load balancers poll it, and bench/load.sh takes it as the
+    framework's floor (the whole middleware stack, no page work)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 def home(request):
