@@ -179,6 +179,10 @@ SECURE_PROXY_SSL_HEADER = (
 )
 X_FRAME_OPTIONS = "DENY"
 
+# Reverting to an old version in the admin would bypass the services' rules (periods that
+# must not overlap, finalised inspections): history is for reading.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 LIST_PAGE_SIZE = int(os.environ.get("PARTYBUILD_LIST_PAGE_SIZE", "50"))

@@ -77,8 +77,10 @@ class ScopedAdminMixin:
         return is_administrator(request.user) or super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting erases the record a year's score was computed from: only by explicit grant.
-        return not self.read_only and super().has_delete_permission(request, obj)
+        # Records are archived, never deleted: an institution is closed, a branch dissolved,
+        # a period ended, a user deactivated. Deleting would erase what a year's score, an
+        # inspection or a history entry refers to, so not even a superuser may.
+        return False
 
 
 class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):

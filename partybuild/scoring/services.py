@@ -140,8 +140,8 @@ def scoped_institutions(acting_user, region: Region | None = None) -> QuerySet[I
 
 
 @transaction.atomic
-def scores_store(*, year: int, institutions: QuerySet[Institution],
-                 rubric: Rubric) -> list[InstitutionScore]:
+def scores_store(*, year: int, institutions: QuerySet[Institution], rubric: Rubric,
+                 acting_user=None) -> list[InstitutionScore]:
     """Score the institutions with the year's rubric and store the results, replacing old ones.
 
     No permission check: callers decide who may run it (the pages check the user; the
@@ -154,13 +154,28 @@ def scores_store(*, year: int, institutions: QuerySet[Institution],
     Score.objects.filter(year=year, institution__in=institutions.values("pk")).delete()
     # One INSERT on PostgreSQL; SQLite's 999-parameter limit splits it every 66 rows.
     Score.objects.bulk_create([_score_row(score, rubric.version, now) for score in scores])
-    # Open inspections follow the new figure; finalised ones keep theirs.
-    Inspection.objects.filter(
+    _open_inspections_follow(year=year, institutions=institutions, acting_user=acting_user)
+    return scores
+
+
+def _open_inspections_follow(*, year: int, institutions: QuerySet[Institution],
+                             acting_user) -> None:
+    """Open inspections take the new computed figure, each change with a history entry;
+    finalised ones keep theirs."""
+    open_inspections = Inspection.objects.filter(
         year=year, finalised_at__isnull=True, institution__in=institutions.values("pk"),
-    ).update(party_building_computed=Subquery(
+    ).annotate(new_total=Subquery(
         Score.objects.filter(year=year, institution=OuterRef("institution")).values("total")[:1]
     ))
-    return scores
+    changed = [inspection for inspection in open_inspections
+               if inspection.party_building_computed != inspection.new_total]
+    if not changed:
+        return
+    for inspection in changed:
+        inspection.party_building_computed = inspection.new_total
+    Inspection.objects.bulk_update(changed, ["party_building_computed"], batch_size=500)
+    Inspection.history.bulk_history_create(
+        changed, default_user=acting_user, default_change_reason=_("重新计算党建评分"))
 
 
 @transaction.atomic
@@ -178,7 +193,8 @@ def scores_recompute(*, acting_user, year: int, region: Region | None = None,
     scoped = scoped_institutions(acting_user, region)
     if institution is not None:
         scoped = scoped.filter(pk=institution.pk)
-    return len(scores_store(year=year, institutions=scoped, rubric=rubric))
+    return len(scores_store(year=year, institutions=scoped, rubric=rubric,
+                            acting_user=acting_user))
 
 
 # Annual inspections ---------------------------------------------------------------------------

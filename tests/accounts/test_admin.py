@@ -442,3 +442,30 @@ def test_region_choices_offered_while_typing_stay_inside_the_county(client, worl
 
     assert response.status_code == 200
     assert [choice["text"] for choice in response.json()["results"]] == ["桃花仑街道"]
+
+
+# Archived, never deleted ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("admin_name", [
+    "organisation_institution", "organisation_branch", "organisation_region",
+    "organisation_committee", "accounts_user",
+])
+def test_not_even_a_superuser_deletes_a_structure_record_in_the_admin(client, world, admin_name):
+    root = User.objects.create_superuser("root", "root@example.gov.cn", "a-long-root-passphrase",
+                                         region=world.city)
+    school = institution(1, world.county_a)
+    target = {"organisation_institution": school, "organisation_branch": world.branch_a,
+              "organisation_region": world.county_b, "organisation_committee": world.committee_b,
+              "accounts_user": world.eve}[admin_name]
+    model = type(target)
+    client.force_login(root)
+
+    page = client.get(reverse(f"admin:{admin_name}_change", args=[target.pk]))
+    refused = client.post(reverse(f"admin:{admin_name}_delete", args=[target.pk]),
+                          {"post": "yes"})
+
+    assert page.status_code == 200
+    assert "deletelink" not in page.content.decode()
+    assert refused.status_code == 403
+    assert model.objects.filter(pk=target.pk).exists()

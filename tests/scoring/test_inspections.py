@@ -177,6 +177,16 @@ def test_an_open_inspection_follows_a_recompute(inspection, alice, scored_a):
     scores_recompute(acting_user=alice, year=YEAR)
     inspection.refresh_from_db()
     assert inspection.party_building_computed == D("48.00")
+    latest = inspection.history.order_by("-history_id").first()
+    assert latest.history_user == alice
+    assert latest.party_building_computed == D("48.00")
+    assert latest.history_change_reason == "重新计算党建评分"
+
+
+def test_a_recompute_that_changes_nothing_adds_no_history(inspection, alice):
+    entries = inspection.history.count()
+    scores_recompute(acting_user=alice, year=YEAR)
+    assert inspection.history.count() == entries
 
 
 def test_the_second_of_two_simultaneous_finalisers_is_told_it_is_already_finalised(
