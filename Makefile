@@ -20,7 +20,7 @@ TEST_STAMP := $(VENV)/.installed-test-$(DEPS_HASH)
 # As root (CI, containers) apt-get runs directly; otherwise through sudo.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run test test-postgres lint bench messages clean
+.PHONY: help run test test-postgres lint bench load messages clean
 
 help:
 	@echo "make run            install, migrate, load the demo city and serve on http://$(HOST):$(PORT)/"
@@ -28,6 +28,7 @@ help:
 	@echo "make test-postgres  run the same suite on a throwaway PostgreSQL server"
 	@echo "make lint           ruff check"
 	@echo "make bench          run every bench/bench_*.py"
+	@echo "make load           serve the demo city with gunicorn and load the main pages with wrk"
 	@echo "make messages       update locale/en and compile the .mo files"
 	@echo "make clean          remove the virtualenv and the local data in var/"
 
@@ -75,6 +76,9 @@ bench: $(TEST_STAMP)
 		PYTHONPATH=$(CURDIR) $(PY) "$$bench" || { echo "FAILED: $$bench"; failed=1; }; \
 	done; \
 	exit $$failed
+
+load: $(RUN_STAMP)
+	bench/load.sh
 
 messages: $(RUN_STAMP)
 	@command -v msgfmt >/dev/null || { $(APT) update && $(APT) install -y --no-install-recommends gettext; }
