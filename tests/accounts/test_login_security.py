@@ -1,5 +1,6 @@
 """Login throttling, password strength and session expiry: what a bureau's security officer asks."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partybuild.accounts.client_ip import client_ip
+from partybuild.accounts.middleware import ACTIVITY_KEY
 from partybuild.accounts.models import User
 
 from ..factories import UserFactory
@@ -143,18 +145,50 @@ def test_a_user_changes_the_password_and_a_weak_one_is_refused_in_chinese(client
     assert alice.check_password("qingshan-river-2026")
 
 
+def stored_expiry(client):
+    return Session.objects.get(pk=client.session.session_key).expire_date
+
+
+def age_the_session(client, *, expires_in: timedelta, active_seconds_ago: int):
+    """Pretend the user's last renewal was a while ago and the session expires sooner."""
+    session = client.session
+    session[ACTIVITY_KEY] = int(time.time()) - active_seconds_ago
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(
+        expire_date=timezone.now() + expires_in)
+
+
 @pytest.mark.django_db
-def test_every_request_pushes_the_session_expiry_forward(client, alice):
+def test_a_request_after_a_quiet_minute_pushes_the_session_expiry_forward(client, alice):
     client.force_login(alice)
-    session_key = client.session.session_key
-    Session.objects.filter(pk=session_key).update(expire_date=timezone.now() + timedelta(hours=1))
+    age_the_session(client, expires_in=timedelta(hours=1), active_seconds_ago=120)
 
     response = client.get(reverse("home"))
 
     assert response.status_code == 200
-    expiry = Session.objects.get(pk=session_key).expire_date
-    assert expiry > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+    assert stored_expiry(client) > timezone.now() + timedelta(
+        seconds=settings.SESSION_COOKIE_AGE - 60)
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+@pytest.mark.django_db
+def test_requests_within_the_minute_do_not_write_the_session(client, alice):
+    client.force_login(alice)
+    age_the_session(client, expires_in=timedelta(hours=1), active_seconds_ago=5)
+    before = stored_expiry(client)
+
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert stored_expiry(client) == before
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_gets_no_session_row(client):
+    client.get(reverse("login"))
+    client.get(reverse("health"))
+    assert Session.objects.count() == 0
 
 
 @pytest.mark.django_db
