@@ -98,27 +98,25 @@ def test_database_url_selects_postgresql():
     assert json.loads(result.stdout)["engine"] == "django.db.backends.postgresql"
 
 
-def test_production_settings_pass_the_deployment_check_without_a_warning():
-    """What a bureau's operator runs before going live: `manage.py check --deploy`."""
+
+def deploy_check(secret_key: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` as an operator runs it, with production settings."""
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("DJANGO_", "DATABASE_", "PARTYBUILD_"))}
     env = {**clean, "DJANGO_SETTINGS_MODULE": "partybuild.settings", "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": "k3#v9!Qm2@zL7pX&eR4tY8uI0oP6aS1dF5gH_jK-lZ=xCn8bV2mW4qE7",
-           "DJANGO_ALLOWED_HOSTS": "dangjian.example.gov.cn"}
-    result = subprocess.run(
+           "DJANGO_SECRET_KEY": secret_key, "DJANGO_ALLOWED_HOSTS": "dangjian.example.gov.cn"}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_the_deployment_check_without_a_warning():
+    result = deploy_check("k3#v9!Qm2@zL7pX&eR4tY8uI0oP6aS1dF5gH_jK-lZ=xCn8bV2mW4qE7")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_a_weak_secret_key_fails_the_deployment_check():
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "DATABASE_", "PARTYBUILD_"))}
-    env = {**clean, "DJANGO_SETTINGS_MODULE": "partybuild.settings", "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "dangjian.example.gov.cn"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = deploy_check("short")
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
