@@ -20,12 +20,13 @@ TEST_STAMP := $(VENV)/.installed-test-$(DEPS_HASH)
 # As root (CI, containers) apt-get runs directly; otherwise through sudo.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run test test-postgres lint bench load messages clean
+.PHONY: help run test test-postgres test-e2e e2e-deps lint bench load messages clean
 
 help:
 	@echo "make run            install, migrate, load the demo city and serve on http://$(HOST):$(PORT)/"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the same suite on a throwaway PostgreSQL server"
+	@echo "make test-e2e       run the browser journeys of tests/e2e (installs chromium first)"
 	@echo "make lint           ruff check"
 	@echo "make bench          run every bench/bench_*.py"
 	@echo "make load           serve the demo city with gunicorn and load the main pages with wrk"
@@ -63,6 +64,12 @@ test: $(TEST_STAMP)
 
 test-postgres: $(TEST_STAMP)
 	scripts/test-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+e2e-deps:
+	scripts/install-e2e-deps.sh
+
+test-e2e: $(TEST_STAMP) e2e-deps
+	env -u DATABASE_URL PARTYBUILD_E2E_REQUIRED=1 $(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Model, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -122,6 +123,10 @@ def _display(f, value, names) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    # datetime before date: a datetime is a date too. Shown in Beijing time to the minute,
+    # like the rest of the page, not as a stored UTC timestamp.
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

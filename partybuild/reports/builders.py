@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -173,7 +174,8 @@ def _inspection(inspection: Inspection | None) -> InspectionSummary | None:
         InspectionSection(_("财务管理"), inspection.finance, inspection.finance_comment),
         InspectionSection(_("安全管理"), inspection.safety, inspection.safety_comment),
     ]
-    finalised = inspection.finalised_at.date() if inspection.finalised_at else None
+    # The day in Beijing: finalised at 07:00 there is still the previous day in UTC.
+    finalised = timezone.localdate(inspection.finalised_at) if inspection.finalised_at else None
     return InspectionSummary(sections, inspection.overall, inspection.result, finalised)
 
 

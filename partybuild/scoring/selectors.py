@@ -6,7 +6,7 @@ The score page explains itself: it recomputes the institution's explanation with
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -35,15 +35,6 @@ from .services import rubric_for_year
 def _label(name: str) -> str:
     """A field's label in the active language, as the history timeline shows it."""
     return str(Inspection._meta.get_field(name).verbose_name)
-
-
-def _local_time(text: str) -> str:
-    """A stored ISO timestamp of the history as people read it: local time to the minute."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def in_year_q(year: int, field_name: str = "date") -> Q:
@@ -223,12 +214,9 @@ def inspection_page(*, user, institution_pk: int, year: int) -> InspectionPage:
     else:
         history = timeline(HistorySource(Inspection, Q(id=inspection.pk)))
         # The frozen JSON breakdown would fill the timeline with one unreadable line.
-        hidden, finalised_at = _label("breakdown"), _label("finalised_at")
+        hidden = _label("breakdown")
         for entry in history:
             entry.changes = [c for c in entry.changes if c.label != hidden]
-            for change in entry.changes:
-                if change.label == finalised_at:
-                    change.old, change.new = _local_time(change.old), _local_time(change.new)
     return InspectionPage(institution=institution, year=year, inspection=inspection,
                           stored=stored, history=history)
 

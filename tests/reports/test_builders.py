@@ -1,6 +1,6 @@
 """The builders' numbers, exactly, on the small city of conftest.py."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -14,6 +14,7 @@ from partybuild.reports.builders import (
     region_report,
     summary_sentences,
 )
+from partybuild.scoring.models import Inspection
 from partybuild.visits.models import Hazard, Visit
 from tests.factories import (
     AssignmentFactory,
@@ -115,6 +116,15 @@ def test_institution_report_shows_the_inspection_sections_overall_and_result(sma
         ("财务管理", Decimal("70")), ("安全管理", Decimal("100")),
     ]
     assert (inspection.overall, inspection.result) == (Decimal("86.00"), "合格")
+
+
+def test_the_finalising_day_in_the_report_is_the_day_in_beijing(small_city):
+    good, _weak, _other = small_city
+    # 07:30 on 6 January in Beijing is still 5 January in UTC.
+    Inspection.objects.filter(institution=good, year=YEAR).update(
+        finalised_at=datetime(YEAR + 1, 1, 5, 23, 30, tzinfo=UTC))
+    inspection = institution_report(institution=good, year=YEAR).inspection
+    assert inspection.finalised_on == date(YEAR + 1, 1, 6)
 
 
 def test_institution_report_of_a_half_year_marks_months_out_of_scope(small_city):

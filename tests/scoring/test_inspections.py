@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from partybuild.scoring.models import Inspection, Score
 from partybuild.scoring.services import (
@@ -117,6 +118,14 @@ def test_the_page_shows_the_computed_and_the_adjusted_figures(client, inspection
     assert "补充材料证明四个一已落实" in content
 
 
+def test_the_inspection_page_links_the_years_report_pdf(client, inspection, carol):
+    client.force_login(carol)
+    content = client.get(page(YEAR, inspection.institution)).content.decode()
+    pdf = reverse("reports:institution_pdf", args=[inspection.institution_id])
+    assert f'href="{pdf}?year={YEAR}"' in content
+    assert client.get(f"{pdf}?year={YEAR}")["Content-Type"] == "application/pdf"
+
+
 def test_a_reviewer_enters_a_section_on_the_page(client, scored_a, alice, carol):
     scores_recompute(acting_user=alice, year=YEAR)
     client.force_login(carol)
@@ -227,6 +236,10 @@ def test_the_history_shows_finalising_and_reopening(client, inspection, carol, d
     assert "定稿人：陈静" in content
     assert "重新打开理由：— → 财务管理得分录入错误" in content
     assert "王强" in content
+    # Times read as Beijing time to the minute, not as stored UTC timestamps.
+    finalised_at = timezone.localtime(inspection.finalised_at).strftime("%Y-%m-%d %H:%M")
+    assert f"定稿时间：— → {finalised_at}" in content
+    assert "+00:00" not in content
 
 
 def test_finalise_and_reopen_through_the_pages(client, inspection, carol, dave):
