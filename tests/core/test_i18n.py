@@ -117,3 +117,32 @@ def test_every_english_translation_keeps_the_placeholders_of_its_source():
         if sorted(set(PLACEHOLDER.findall(e["msgid"]))) != sorted(set(PLACEHOLDER.findall(text)))
     ]
     assert wrong == []
+
+
+SOURCE_ROOTS = ("partybuild", "templates")
+# Literal strings marked for translation on one line: {% translate "…" %} in templates and
+# _("…"), gettext("…"), gettext_lazy("…") in Python. Multi-line and blocktranslate messages
+# are left to makemessages; this catches the common case of a string never extracted.
+TEMPLATE_MARKED = re.compile(r"""\{%\s*translate\s+"((?:[^"\\]|\\.)*)"\s*(?:%\}|as\s|context\s)""")
+PYTHON_MARKED = re.compile(
+    r"""(?<![\w.])(?:_|gettext|gettext_lazy)\(\s*"((?:[^"\\]|\\.)*)"\s*[),]""")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_chinese_string_marked_for_translation_is_in_the_english_catalogue():
+    known = {e["msgid"] for e in read_po(ENGLISH_PO)}
+    base = Path(settings.BASE_DIR)
+    missing = set()
+    for root in SOURCE_ROOTS:
+        for path in (base / root).rglob("*"):
+            if path.suffix not in {".py", ".html"} or "migrations" in path.parts:
+                continue
+            marked = TEMPLATE_MARKED if path.suffix == ".html" else PYTHON_MARKED
+            for literal in marked.findall(path.read_text(encoding="utf-8")):
+                text = ast.literal_eval(f'"{literal}"')
+                if path.suffix == ".html":
+                    # makemessages doubles a template's % signs in the msgid.
+                    text = text.replace("%", "%%")
+                if CJK.search(text) and text not in known:
+                    missing.add(f"{path.relative_to(base)}: {text}")
+    assert not missing, "run `make messages` and translate:\n" + "\n".join(sorted(missing))
