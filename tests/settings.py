@@ -9,3 +9,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Login throttling counts failures per address in the database; the suite logs in from one
 # address many times. tests/accounts/test_login_throttling.py switches it back on.
 AXES_ENABLED = False
+
+# Session renewal writes once a minute, so whether a request writes the session depends on
+# the clock; query-count tests need every request alike. tests/accounts/test_login_security.py
+# switches renewal back on.
+PARTYBUILD_SESSION_REFRESH_SECONDS = 10**10

@@ -158,6 +158,10 @@ def age_the_session(client, *, expires_in: timedelta, active_seconds_ago: int):
         expire_date=timezone.now() + expires_in)
 
 
+renewing = override_settings(PARTYBUILD_SESSION_REFRESH_SECONDS=60)
+
+
+@renewing
 @pytest.mark.django_db
 def test_a_request_after_a_quiet_minute_pushes_the_session_expiry_forward(client, alice):
     client.force_login(alice)
@@ -171,6 +175,7 @@ def test_a_request_after_a_quiet_minute_pushes_the_session_expiry_forward(client
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
 
 
+@renewing
 @pytest.mark.django_db
 def test_requests_within_the_minute_do_not_write_the_session(client, alice):
     client.force_login(alice)
@@ -184,6 +189,7 @@ def test_requests_within_the_minute_do_not_write_the_session(client, alice):
     assert stored_expiry(client) == before
 
 
+@renewing
 @pytest.mark.django_db
 def test_an_anonymous_visitor_gets_no_session_row(client):
     client.get(reverse("login"))
