@@ -1,11 +1,14 @@
 """Evidence files are never served from MEDIA_URL: each app's download view checks scope."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is in every page's header, the login page's too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("partybuild.accounts.urls")),
     path("organisation/", include("partybuild.organisation.urls")),
     path("instructors/", include("partybuild.instructors.urls")),
