@@ -1,6 +1,13 @@
-"""The signature cache keeps django-tables2's render methods getting the arguments they ask for."""
+"""The list-page speed-ups draw exactly what django-tables2 would, faster."""
+
+import re
+from datetime import date
+from decimal import Decimal
 
 import django_tables2 as tables
+from django.template import RequestContext, Template
+from django.test import RequestFactory
+from django.utils.html import format_html
 from django_tables2 import utils
 
 from partybuild.core import tables_speedup
@@ -45,3 +52,46 @@ def test_render_methods_get_their_arguments_and_the_signature_is_read_once(monke
     assert again[2] == ["益阳第3培训学校（3人）", "3人"]
     assert len(reads) == 2
 
+
+
+class LedgerTable(tables.Table):
+    """Cells of every kind a list page draws: text, decimals, dates, links, computed attrs."""
+
+    name = tables.Column(linkify=lambda record: f"/schools/{record['pk']}/")
+    total = tables.Column()
+    points = tables.Column(localize=False)
+    opened = tables.Column()
+    status = tables.Column(attrs={"td": {"class": "status",
+                                         "data-value": lambda record: record["status"]}})
+
+    def render_status(self, value):
+        return format_html('<span class="badge">{}</span>', value)
+
+
+def tbody(html: str) -> str:
+    body = re.search(r"<tbody[^>]*>(.*)</tbody>", html, re.S).group(1)
+    return re.sub(r">\s+<", "><", body).strip()
+
+
+def render(table, template_name):
+    table.template_name = template_name
+    request = RequestFactory().get("/", {"sort": "total"})
+    return Template("{% load django_tables2 %}{% render_table table %}").render(
+        RequestContext(request, {"table": table}))
+
+
+def test_the_fast_body_draws_what_django_tables2_draws(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    data = [{"pk": n, "name": f"赫山区第{n}培训学校 <&>", "total": Decimal(f"{n}7.25"),
+             "points": Decimal("1234.5"), "opened": date(2021, n, 1),
+             "status": "在办" if n % 2 else "停办"} for n in range(1, 8)]
+    plain = tbody(render(LedgerTable(data, order_by="total"), "django_tables2/table.html"))
+    fast = tbody(render(LedgerTable(data, order_by="total"), "core/_table.html"))
+    assert "赫山区第3培训学校 &lt;&amp;&gt;" in fast and 'data-value="停办"' in fast
+    assert fast == plain
+
+
+def test_an_empty_table_shows_its_empty_text():
+    table = LedgerTable([], empty_text="没有符合条件的记录")
+    assert tbody(render(table, "core/_table.html")) == (
+        '<tr><td colspan="5">没有符合条件的记录</td></tr>')
