@@ -124,6 +124,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("PARTYBUILD_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PARTYBUILD_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address that fails this often over all user names is refused as a whole.
+PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_HANDLER = "partybuild.accounts.throttling.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 # Lockouts are logged as warnings; the start-up banner would only clutter command output.
 AXES_VERBOSE = False

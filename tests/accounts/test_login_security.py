@@ -249,3 +249,33 @@ def test_an_administrator_sees_no_lockouts_of_other_regions_users(client, alice,
     delete_url = reverse("admin:axes_accessattempt_delete", args=[eve_attempt.pk])
     admin_client.post(delete_url, {"post": "yes"})
     assert AccessAttempt.objects.filter(username="eve").exists()
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5,
+                   PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT=12)
+@pytest.mark.django_db
+def test_an_address_trying_passwords_on_many_accounts_is_locked_out_as_a_whole(client, alice,
+                                                                               eve):
+    for n in range(12):
+        attempt(client, f"guess{n:02d}", "Password123", address="10.7.7.7")
+
+    from_there = attempt(client, "alice", PASSWORD, address="10.7.7.7")
+    from_elsewhere = attempt(Client(), "eve", PASSWORD, address="10.1.2.3")
+
+    assert from_there.status_code == 429
+    assert "来自这个地址的所有登录已锁定 15 分钟" in from_there.content.decode()
+    assert from_elsewhere.status_code == 302
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5,
+                   PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT=12)
+@pytest.mark.django_db
+def test_an_office_with_a_few_mistyped_passwords_stays_open(client, alice, eve):
+    for name in ("alice", "eve", "bob", "carol", "dave"):
+        for _ in range(2):
+            attempt(client, name, "wrong-password-1", address="10.7.7.7")
+
+    response = attempt(client, "alice", PASSWORD, address="10.7.7.7")
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(alice.pk)
