@@ -95,3 +95,13 @@ def test_an_empty_table_shows_its_empty_text():
     table = LedgerTable([], empty_text="没有符合条件的记录")
     assert tbody(render(table, "core/_table.html")) == (
         '<tr><td colspan="5">没有符合条件的记录</td></tr>')
+
+
+def test_cell_attributes_computed_at_table_level_are_computed_per_cell():
+    data = [{"pk": n, "name": f"学校{n}", "total": Decimal(n), "points": Decimal(n),
+             "opened": date(2021, 1, n), "status": "在办"} for n in range(1, 4)]
+    attrs = {"class": "table", "td": {"data-row": lambda record: record["pk"]}}
+    plain = tbody(render(LedgerTable(data, attrs=attrs), "django_tables2/table.html"))
+    fast = tbody(render(LedgerTable(data, attrs=attrs), "core/_table.html"))
+    assert 'data-row="3"' in fast
+    assert fast == plain

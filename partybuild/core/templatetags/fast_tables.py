@@ -15,9 +15,13 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
-def _depends_on_the_record(bound_column) -> bool:
-    """Whether the column's td attributes are computed from each cell (callables)."""
-    attrs = bound_column.column.attrs or {}
+def _depends_on_the_record(table, bound_column) -> bool:
+    """Whether the column's td attributes are computed from each cell (callables).
+
+    The attributes are merged as BoundColumn.attrs merges them: the table's, then the
+    column's, with "td" falling back to "cell".
+    """
+    attrs = {**table.attrs, **(bound_column.column.attrs or {})}
     td = attrs.get("td", attrs.get("cell", {})) or {}
     return any(callable(value) for value in td.values())
 
@@ -32,9 +36,9 @@ def _cell_html(bound_column, cell, context) -> str:
 def table_body_rows(context, table):
     """The <tr> rows of the table's current page, or its empty text when it has none."""
     columns = list(table.columns)
-    per_cell = [_depends_on_the_record(column) for column in columns]
-    fixed_td = [None if varies else column.attrs["td"].as_html()
-                for column, varies in zip(columns, per_cell, strict=True)]
+    # None where the attributes must be computed for each cell.
+    fixed_td = [None if _depends_on_the_record(table, column) else column.attrs["td"].as_html()
+                for column in columns]
     rows = []
     for row in table.paginated_rows:
         cells = []
