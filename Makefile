@@ -27,7 +27,7 @@ help:
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the same suite on a throwaway PostgreSQL server"
 	@echo "make test-e2e       run the browser journeys of tests/e2e (installs chromium first)"
-	@echo "make lint           ruff check"
+	@echo "make lint           ruff check and the import-layers contract (lint-imports)"
 	@echo "make bench          run every bench/bench_*.py"
 	@echo "make load           serve the demo city with gunicorn and load the main pages with wrk"
 	@echo "make messages       update locale/en and compile the .mo files"
@@ -71,8 +71,10 @@ e2e-deps:
 test-e2e: $(TEST_STAMP) e2e-deps
 	env -u DATABASE_URL PARTYBUILD_E2E_REQUIRED=1 $(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
+# The layers contract lives in pyproject.toml ([tool.importlinter]).
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: $(TEST_STAMP)
 	@shopt -s nullglob; benches=(bench/bench_*.py); \

@@ -33,7 +33,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from partybuild.organisation.models import Region
+    from partybuild.regions.models import Region
     from partybuild.reports.builders import region_report
     from partybuild.reports.pdf import region_report_pdf, register_font
 

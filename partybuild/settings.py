@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "partybuild.accounts.apps.LoginProtectionConfig",  # django-axes
+    "partybuild.regions",
     "partybuild.accounts",
     "partybuild.organisation",
     "partybuild.instructors",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "partybuild.scoring",
     "partybuild.reports",
     "partybuild.imports",
+    "partybuild.home",
+    "partybuild.demo",
     "partybuild.core",
 ]
 

@@ -24,7 +24,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from partybuild.accounts.models import User
-from partybuild.organisation.models import Branch, Region
+from partybuild.organisation.models import Branch
+from partybuild.regions.models import Region
 from partybuild.scoring import services as scoring_services
 from partybuild.scoring.models import Inspection, RedListPublication
 from partybuild.visits.models import HazardEvidence, VisitEvidence

@@ -706,7 +706,7 @@ def test_the_admin_sends_everyone_without_staff_status_to_its_login_page(route, 
 ADMIN_LISTS_IN_DAVES_SCOPE = [
     "admin:index",
     "admin:accounts_user_changelist",
-    "admin:organisation_region_changelist",
+    "admin:regions_region_changelist",
     "admin:organisation_committee_changelist",
     "admin:organisation_institution_changelist",
     "admin:organisation_branch_changelist",

@@ -14,7 +14,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
     region = models.ForeignKey(
-        "organisation.Region", verbose_name=_("所属区划"), null=True, blank=True,
+        "regions.Region", verbose_name=_("所属区划"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="users",
         help_text=_("用户可查看本区划及其下级区划的全部记录。"),
     )

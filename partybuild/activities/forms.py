@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import branches_visible_to, scope
+from partybuild.accounts.scoping import scope
 from partybuild.core.forms import ScopedForm, date_field
 from partybuild.organisation.models import Branch, Pairing, SchoolBranch
+from partybuild.organisation.scoping import branches_visible_to
 
 from .models import Activity
 

@@ -20,11 +20,13 @@ from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import branches_visible_to, institutions_visible_to, scope
+from partybuild.accounts.scoping import scope
 from partybuild.core.access import may_read_structure
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
-from partybuild.organisation.models import Branch, Coverage, Institution, Region
+from partybuild.organisation.models import Branch, Coverage, Institution
+from partybuild.organisation.scoping import branches_visible_to, institutions_visible_to
 from partybuild.organisation.selectors import today_or
+from partybuild.regions.models import Region
 
 from .models import Activity, ActivityEvidence, CadenceRule
 

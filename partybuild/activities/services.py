@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.core.evidence import check_evidence_upload
 from partybuild.core.periods import holding_on_q
-from partybuild.core.services import fmt, require_region_in_scope, save_with_history
+from partybuild.core.services import fmt, save_with_history
 from partybuild.organisation.models import Branch, Pairing, SchoolBranch
 
 from .models import Activity, ActivityEvidence

@@ -12,10 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from partybuild.accounts.scoping import branches_visible_to, regions_visible_to
+from partybuild.accounts.scoping import regions_visible_to
 from partybuild.core.access import institution_reader_required, structure_reader_required
 from partybuild.core.views import ListPage
 from partybuild.core.views_confirm import add_service_error
+from partybuild.organisation.scoping import branches_visible_to
 from partybuild.organisation.selectors import today_or
 
 from . import selectors, services

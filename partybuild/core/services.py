@@ -1,8 +1,9 @@
-"""Helpers every service uses: who may write, what they may touch, and who did it."""
+"""Helpers every service uses: who may write and who did it (the region check is
+accounts.scoping.require_region_in_scope)."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 
 def require_structure_editor(acting_user) -> None:
@@ -10,13 +11,6 @@ def require_structure_editor(acting_user) -> None:
     # Anonymous users have no role properties at all; treat them like any other outsider.
     if not getattr(acting_user, "can_edit_structure", False):
         raise PermissionDenied("只有党委工作人员和系统管理员可以修改组织架构。")
-
-
-def require_region_in_scope(acting_user, region, label: str = "该记录") -> None:
-    from partybuild.accounts.scoping import user_may_see_region
-
-    if not user_may_see_region(acting_user, region):
-        raise ValidationError(f"{label}不在您管辖的区划内。")
 
 
 def save_with_history(instance, acting_user) -> None:

@@ -1,18 +1,13 @@
-"""The home page, the coverage-gaps page, the health check and the base of every list page."""
+"""The health check and the base of every list page."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from partybuild.organisation.selectors import coverage_gaps as gaps_on
-from partybuild.organisation.selectors import structure_figures, today_or
-from partybuild.visits.selectors import my_month, parse_month
-
-from .access import StructureReaderRequiredMixin, structure_reader_required
+from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
 
 
@@ -43,22 +38,3 @@ def health(request):
     """Answer "ok" without a query: load balancers poll it, and bench/load.sh takes it as the
     framework's floor (the whole middleware stack, no page work)."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
-
-
-def home(request):
-    """Structure figures for staff, reviewers and admins; today's institutions for instructors."""
-    user = request.user
-    day = today_or(None)
-    if user.is_instructor:
-        month = my_month(user=user, month=parse_month(request.GET.get("month")), today=day)
-        return render(request, "core/home_instructor.html", {"day": day, "month": month})
-    return render(request, "core/home.html", {
-        "day": day,
-        "figures": structure_figures(user=user, day=day) if user.can_view_structure else None,
-    })
-
-
-@structure_reader_required
-def coverage_gaps(request):
-    """The four kinds of coverage gap in the user's regions today, each with a way to fix it."""
-    return render(request, "core/coverage_gaps.html", {"gaps": gaps_on(user=request.user)})

@@ -3,9 +3,9 @@
 from django.contrib import admin
 
 from partybuild.accounts.admin import ReadOnlyScopedHistoryAdmin, ScopedHistoryAdmin
-from partybuild.accounts.scoping import instructors_visible_to
 
 from .models import Assignment, Instructor
+from .scoping import instructors_visible_to
 
 
 @admin.register(Instructor)

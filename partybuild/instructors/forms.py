@@ -6,15 +6,13 @@ Choice fields offer only instructors, institutions and regions in the acting use
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import (
-    institutions_visible_to,
-    instructors_visible_to,
-    regions_visible_to,
-)
+from partybuild.accounts.scoping import regions_visible_to
 from partybuild.core.forms import ScopedForm, ScopedModelForm, date_field
 from partybuild.organisation.models import Institution
+from partybuild.organisation.scoping import institutions_visible_to
 
 from .models import Instructor
+from .scoping import instructors_visible_to
 from .services import INSTRUCTOR_FIELDS
 
 

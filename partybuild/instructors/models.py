@@ -20,7 +20,7 @@ class Instructor(models.Model):
     title = models.CharField(_("职务"), max_length=100, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
     # The bureau that selected the instructor; they may serve institutions anywhere below it.
-    region = models.ForeignKey("organisation.Region", verbose_name=_("所属区划"), null=True,
+    region = models.ForeignKey("regions.Region", verbose_name=_("所属区划"), null=True,
                                blank=True, on_delete=models.PROTECT, related_name="instructors")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="instructor")

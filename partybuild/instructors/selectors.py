@@ -6,13 +6,14 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from partybuild.accounts.scoping import instructors_visible_to, scope
+from partybuild.accounts.scoping import scope
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.periods import holding_on_q
 from partybuild.organisation.models import Institution
 from partybuild.organisation.selectors import count_of, flag, institution_list, today_or
 
 from .models import Assignment, Instructor
+from .scoping import instructors_visible_to
 
 
 def instructor_list(*, user, day: date | None = None) -> QuerySet[Instructor]:

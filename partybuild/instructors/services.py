@@ -5,14 +5,9 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.core.periods import overlapping_q
-from partybuild.core.services import (
-    fmt,
-    require_region_in_scope,
-    require_structure_editor,
-    save_with_history,
-    span,
-)
+from partybuild.core.services import fmt, require_structure_editor, save_with_history, span
 from partybuild.organisation.models import Institution
 
 from .models import Assignment, Instructor

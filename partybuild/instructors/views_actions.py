@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import institutions_visible_to, instructors_visible_to
 from partybuild.core.services import fmt
 from partybuild.core.views_confirm import ConfirmedActionView, describe_changes
+from partybuild.organisation.scoping import institutions_visible_to
 
 from . import forms, services
 from .models import Assignment, Instructor
+from .scoping import instructors_visible_to
 
 ONE_DAY = timedelta(days=1)
 

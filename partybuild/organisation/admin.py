@@ -6,7 +6,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.admin import ReadOnlyScopedHistoryAdmin, ScopedHistoryAdmin
-from partybuild.accounts.scoping import members_visible_to, region_path, regions_visible_to, scope
+from partybuild.accounts.scoping import region_path, regions_visible_to, scope
+from partybuild.regions.paths import region_path_for
 
 from .models import (
     Branch,
@@ -19,7 +20,8 @@ from .models import (
     Region,
     SchoolBranch,
 )
-from .services import region_path_for, region_update
+from .scoping import members_visible_to
+from .services import region_update
 
 BRANCH_REGION = "committee__region"
 PERIOD_BRANCH_REGION = "branch__committee__region"

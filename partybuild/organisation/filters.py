@@ -4,9 +4,10 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import branches_visible_to, regions_visible_to, scope
+from partybuild.accounts.scoping import regions_visible_to, scope
 
 from .models import Branch, Committee, Institution, Member, Pairing, Region
+from .scoping import branches_visible_to
 
 ALL = _("全部")
 

@@ -7,16 +7,15 @@ another county is a form error, never a write. The business checks stay in servi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import (
-    branches_visible_to,
-    institutions_visible_to,
-    members_visible_to,
-    regions_visible_to,
-    scope,
-)
+from partybuild.accounts.scoping import regions_visible_to, scope
 from partybuild.core.forms import ScopedForm, ScopedModelForm, date_field
 
 from .models import Branch, Committee, Institution, Member
+from .scoping import (
+    branches_visible_to,
+    institutions_visible_to,
+    members_visible_to,
+)
 from .services import INSTITUTION_FIELDS
 
 

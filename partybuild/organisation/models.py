@@ -1,4 +1,4 @@
-"""The organisation structure: regions, committees, institutions, branches and their periods."""
+"""The organisation structure: committees, institutions, branches and their periods."""
 
 from datetime import date
 
@@ -10,38 +10,8 @@ from simple_history.models import HistoricalRecords
 from partybuild.core.credit_code import validate_credit_code
 from partybuild.core.periods import Period, PeriodQuerySet, period_end_after_start_constraint
 
-
-class Region(models.Model):
-    """An administrative division: city → district/county → street/town."""
-
-    class Level(models.TextChoices):
-        PROVINCE = "province", _("省")
-        CITY = "city", _("市")
-        DISTRICT = "district", _("区县")
-        STREET = "street", _("街道乡镇")
-
-    code = models.CharField(_("区划代码"), max_length=12, unique=True)
-    name = models.CharField(_("名称"), max_length=100)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
-    )
-    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
-    # Materialised ancestry "/430900/430902/": a subtree is one indexed prefix filter.
-    path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("行政区划")
-        verbose_name_plural = _("行政区划")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def is_within(self, other: "Region") -> bool:
-        return self.path.startswith(other.path)
+# Region lives one layer down; it stays importable from here, where the code long found it.
+from partybuild.regions.models import Region
 
 
 class Committee(models.Model):

@@ -28,18 +28,16 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from partybuild.accounts.scoping import (
+from partybuild.accounts.scoping import region_path, scope
+from partybuild.core.history import HistorySource, TimelineEntry, timeline
+from partybuild.core.periods import holding_on_q
+
+from .models import Branch, Coverage, Institution, Member, Membership, Pairing
+from .scoping import (
     branches_visible_to,
     institutions_visible_to,
     members_visible_to,
-    region_path,
-    scope,
 )
-from partybuild.core.history import HistorySource, TimelineEntry, timeline
-from partybuild.core.periods import holding_on_q
-from partybuild.instructors.models import Assignment
-
-from .models import Branch, Coverage, Institution, Member, Membership, Pairing
 
 FULL_MEMBERS_FOR_STANDALONE = 3
 
@@ -81,6 +79,15 @@ def coverages_holding(day: date) -> QuerySet[Coverage]:
     return Coverage.objects.filter(holding_on_q(day)).filter(active_on_q(day, "branch__"))
 
 
+def assignments_holding(day: date) -> QuerySet:
+    """Instructor assignments holding on the day.
+
+    Assignments belong to the instructors app, a layer above this one: organisation reaches
+    them through the reverse relation instructors declares on Institution, never by import.
+    """
+    return Institution.assignments.rel.related_model.objects.holding_on(day)
+
+
 def secretaries_holding(day: date) -> QuerySet[Membership]:
     """Secretary memberships holding on the day."""
     return Membership.objects.filter(holding_on_q(day), is_secretary=True)
@@ -92,8 +99,7 @@ def secretaries_holding(day: date) -> QuerySet[Membership]:
 def annotate_institutions(institutions: QuerySet[Institution], day: date) -> QuerySet:
     """Add today's covering branch, instructor, status and coverage flags to institutions."""
     coverage = coverages_holding(day).filter(institution=OuterRef("pk")).order_by("-start")
-    assignment = (Assignment.objects.filter(holding_on_q(day), institution=OuterRef("pk"))
-                  .order_by("-start"))
+    assignment = assignments_holding(day).filter(institution=OuterRef("pk")).order_by("-start")
     return institutions.select_related("region").annotate(
         covering_branch_pk=Subquery(coverage.values("branch_id")[:1]),
         covering_branch_name=Subquery(coverage.values("branch__name")[:1]),
@@ -122,7 +128,7 @@ def institution_list(*, user, day: date | None = None) -> QuerySet[Institution]:
 class InstitutionDetail:
     institution: Institution
     coverages: list[Coverage]
-    assignments: list[Assignment]
+    assignments: list  # of instructors.Assignment
     memberships: list[Membership]
     timeline: list[TimelineEntry]
     day: date
@@ -149,7 +155,8 @@ def institution_detail(*, user, pk: int, day: date | None = None) -> Institution
     entries = timeline(
         HistorySource(Institution, Q(id=institution.pk)),
         HistorySource(Coverage, Q(institution_id=institution.pk), describe=("branch",)),
-        HistorySource(Assignment, Q(institution_id=institution.pk), describe=("instructor",)),
+        HistorySource(institution.assignments.model, Q(institution_id=institution.pk),
+                      describe=("instructor",)),
     )
     return InstitutionDetail(institution, coverages, assignments, memberships, entries, day)
 
@@ -328,7 +335,7 @@ def region_structure_figures(*, path: str, day: date) -> StructureFigures:
     # Exists goes straight into the aggregate's filter: an Exists annotation referenced
     # from an aggregate filter is dropped from the inner query by Django 5.2.
     covered = Exists(coverages_holding(day).filter(institution=OuterRef("pk")))
-    assigned = Exists(Assignment.objects.filter(holding_on_q(day), institution=OuterRef("pk")))
+    assigned = Exists(assignments_holding(day).filter(institution=OuterRef("pk")))
     institutions = (
         Institution.objects.filter(**in_region).filter(operating_on_q(day))
         .aggregate(total=Count("pk"), covered=Count("pk", filter=covered),
@@ -349,7 +356,7 @@ def region_structure_figures(*, path: str, day: date) -> StructureFigures:
         .aggregate(n=Count("member", distinct=True))["n"]
     )
     instructors = (
-        Assignment.objects.filter(holding_on_q(day), institution__region__path__startswith=path)
+        assignments_holding(day).filter(institution__region__path__startswith=path)
         .aggregate(n=Count("instructor", distinct=True))["n"]
     )
     pairings = (

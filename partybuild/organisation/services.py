@@ -9,15 +9,10 @@ from itertools import combinations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partybuild.accounts.scoping import members_visible_to, region_path
+from partybuild.accounts.scoping import region_path, require_region_in_scope
 from partybuild.core.periods import overlapping_q, periods_overlap
-from partybuild.core.services import (
-    fmt,
-    require_region_in_scope,
-    require_structure_editor,
-    save_with_history,
-    span,
-)
+from partybuild.core.services import fmt, require_structure_editor, save_with_history, span
+from partybuild.regions.paths import moved_path, region_path_for
 
 from .models import (
     Branch,
@@ -30,6 +25,7 @@ from .models import (
     Region,
     SchoolBranch,
 )
+from .scoping import members_visible_to
 
 ONE_DAY = timedelta(days=1)
 
@@ -45,11 +41,6 @@ def _lock(model, pk):
 
 
 # Regions and committees -------------------------------------------------------------
-
-
-def region_path_for(parent: Region | None, code: str) -> str:
-    """The materialised path of a region with this code under this parent."""
-    return f"{parent.path if parent else '/'}{code}/"
 
 
 def _require_parent_region_in_scope(acting_user, parent: Region | None) -> None:
@@ -89,7 +80,7 @@ def region_update(*, acting_user, region: Region, code: str, name: str,
     if region.path != old_path:
         descendants = Region.objects.select_for_update().filter(path__startswith=old_path)
         for descendant in descendants.exclude(pk=region.pk).order_by("path"):
-            descendant.path = region.path + descendant.path[len(old_path):]
+            descendant.path = moved_path(descendant.path, old_path, region.path)
             save_with_history(descendant, acting_user)
     return region
 

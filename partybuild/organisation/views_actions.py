@@ -8,16 +8,16 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import (
-    branches_visible_to,
-    institutions_visible_to,
-    members_visible_to,
-)
 from partybuild.core.services import fmt
 from partybuild.core.views_confirm import ConfirmedActionView, describe_changes
 
 from . import forms, services
 from .models import Branch, Coverage, Member, Pairing
+from .scoping import (
+    branches_visible_to,
+    institutions_visible_to,
+    members_visible_to,
+)
 
 ONE_DAY = timedelta(days=1)
 

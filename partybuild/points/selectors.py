@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from partybuild.accounts.scoping import institutions_visible_to
 from partybuild.organisation.models import Institution
+from partybuild.organisation.scoping import institutions_visible_to
 
 from .models import PointEntry
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partybuild.accounts.models import User
-from partybuild.core.services import fmt, require_region_in_scope
+from partybuild.accounts.scoping import require_region_in_scope
+from partybuild.core.services import fmt
 from partybuild.organisation.models import Institution
 
 from .models import PointEntry

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from partybuild.activities.selectors import activities_counting_for
 from partybuild.instructors.models import Assignment
-from partybuild.organisation.models import Institution, Region
+from partybuild.organisation.models import Institution
 from partybuild.organisation.selectors import operating_on_q
+from partybuild.regions.models import Region
 from partybuild.scoring.engine import InstitutionScore, score_institutions
 from partybuild.scoring.models import Inspection, Rubric
 from partybuild.scoring.rubric import (

@@ -3,8 +3,10 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from partybuild.accounts.scoping import institutions_visible_to, regions_visible_to
-from partybuild.organisation.models import Institution, Region
+from partybuild.accounts.scoping import regions_visible_to
+from partybuild.organisation.models import Institution
+from partybuild.organisation.scoping import institutions_visible_to
+from partybuild.regions.models import Region
 
 
 def report_regions(*, user):

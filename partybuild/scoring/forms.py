@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import regions_visible_to
-from partybuild.organisation.models import Region
+from partybuild.regions.models import Region
 
 from .models import RUBRIC_FIELDS, Rubric
 

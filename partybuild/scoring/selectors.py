@@ -14,17 +14,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from partybuild.accounts.scoping import (
-    clues_visible_to,
-    hazards_visible_to,
-    institutions_visible_to,
-    visits_visible_to,
-)
 from partybuild.activities.selectors import activities_counting_for
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.organisation.models import Institution
+from partybuild.organisation.scoping import institutions_visible_to
 from partybuild.points.models import PointEntry
 from partybuild.visits.models import FOUR_ONES, Visit
+from partybuild.visits.scoping import clues_visible_to, hazards_visible_to, visits_visible_to
 
 from .engine import InstitutionScore, score_institutions
 from .models import RUBRIC_FIELDS, Inspection, RedListPublication, Rubric, Score

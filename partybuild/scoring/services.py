@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partybuild.accounts.models import User
-from partybuild.accounts.scoping import institutions_visible_to, user_may_see_region
+from partybuild.accounts.scoping import user_may_see_region
 from partybuild.core.services import save_with_history
-from partybuild.organisation.models import Institution, Region
+from partybuild.organisation.models import Institution
+from partybuild.organisation.scoping import institutions_visible_to
+from partybuild.regions.models import Region
 
 from .engine import InstitutionScore, score_institutions
 from .models import (

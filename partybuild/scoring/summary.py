@@ -6,8 +6,9 @@ from datetime import date
 from django.db.models import Count, F, Q
 
 from partybuild.activities.models import Activity
-from partybuild.organisation.models import Institution, Region
+from partybuild.organisation.models import Institution
 from partybuild.organisation.selectors import region_structure_figures
+from partybuild.regions.models import Region
 from partybuild.visits.models import Clue, Hazard, Visit
 
 from .engine import score_institutions

@@ -32,15 +32,13 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import (
-    institutions_visible_to,
-    region_path,
-    regions_visible_to,
-)
+from partybuild.accounts.scoping import region_path, regions_visible_to
 from partybuild.core.periods import holding_on_q
 from partybuild.instructors.models import Assignment, Instructor
-from partybuild.organisation.models import Institution, Region
+from partybuild.organisation.models import Institution
+from partybuild.organisation.scoping import institutions_visible_to
 from partybuild.organisation.selectors import flag, operating_on_q, today_or
+from partybuild.regions.models import Region
 
 from .models import FOUR_ONES, Visit
 

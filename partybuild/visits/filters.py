@@ -4,8 +4,8 @@ import django_filters as filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import instructors_visible_to
 from partybuild.instructors.models import Instructor
+from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL, search_filter, visible_regions
 from partybuild.organisation.selectors import today_or
 

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import instructors_visible_to, regions_visible_to
+from partybuild.accounts.scoping import regions_visible_to
+from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL
 
 from .completeness import MONTHS, GridFilters, Progress

@@ -12,20 +12,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import (
-    clues_visible_to,
-    hazards_visible_to,
-    institutions_visible_to,
-    instructors_visible_to,
-    visits_visible_to,
-)
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.periods import holding_on_q, overlapping_q
 from partybuild.instructors.models import Assignment
+from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.models import Institution
+from partybuild.organisation.scoping import institutions_visible_to
 from partybuild.organisation.selectors import count_of, flag, operating_on_q, today_or
 
 from .models import FOUR_ONES, Clue, Hazard, HazardEvidence, Visit, VisitEvidence
+from .scoping import clues_visible_to, hazards_visible_to, visits_visible_to
 
 DUE_SOON_DAYS = 7
 

@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.core.evidence import check_evidence_upload
 from partybuild.core.periods import holding_on_q
-from partybuild.core.services import fmt, require_region_in_scope, save_with_history, span
+from partybuild.core.services import fmt, save_with_history, span
 from partybuild.instructors.models import Assignment, Instructor
 from partybuild.organisation.models import Institution
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from partybuild.accounts.models import User
 from partybuild.organisation import services
-from partybuild.organisation.models import Region
+from partybuild.regions.models import Region
 from tests.factories import (
     AssignmentFactory,
     BranchFactory,
@@ -137,7 +137,7 @@ def build_assignments(w):
 
 ADMIN_PAGES = {
     "accounts_user": build_users,
-    "organisation_region": build_regions,
+    "regions_region": build_regions,
     "organisation_committee": build_committees,
     "organisation_institution": build_institutions,
     "organisation_branch": build_branches,
@@ -290,7 +290,7 @@ def test_a_view_only_user_cannot_revert_through_the_history_form(client, world, 
 def test_adding_a_street_in_the_admin_builds_its_path(client, world):
     client.force_login(world.dave)
 
-    response = client.post(reverse("admin:organisation_region_add"), {
+    response = client.post(reverse("admin:regions_region_add"), {
         "code": "430903001", "name": "桃花仑街道", "parent": world.county_a.pk,
         "level": Region.Level.STREET,
     })
@@ -306,7 +306,7 @@ def test_changing_a_county_code_in_the_admin_rebuilds_every_path_below(client, w
                            parent=world.county_a)
     client.force_login(world.dave)
 
-    response = client.post(reverse("admin:organisation_region_change", args=[world.county_a.pk]), {
+    response = client.post(reverse("admin:regions_region_change", args=[world.county_a.pk]), {
         "code": "430904", "name": "赫山区", "parent": world.city.pk,
         "level": Region.Level.DISTRICT,
     })
@@ -322,7 +322,7 @@ def test_the_admin_refuses_to_move_a_region_below_itself(client, world):
                            parent=world.county_a)
     client.force_login(world.dave)
 
-    response = client.post(reverse("admin:organisation_region_change", args=[world.county_a.pk]), {
+    response = client.post(reverse("admin:regions_region_change", args=[world.county_a.pk]), {
         "code": "430903", "name": "赫山区", "parent": street.pk, "level": Region.Level.DISTRICT,
     })
 
@@ -335,7 +335,7 @@ def test_the_admin_refuses_to_move_a_region_below_itself(client, world):
 def test_a_city_administrator_cannot_add_a_top_level_region_in_the_admin(client, world):
     client.force_login(world.dave)
 
-    response = client.post(reverse("admin:organisation_region_add"), {
+    response = client.post(reverse("admin:regions_region_add"), {
         "code": "430000", "name": "湖南省", "level": Region.Level.PROVINCE,
     })
 
@@ -347,7 +347,7 @@ def test_a_city_administrator_cannot_add_a_top_level_region_in_the_admin(client,
 def test_a_county_administrator_can_only_pick_regions_of_their_county(client, world):
     client.force_login(world.frank)
 
-    response = client.post(reverse("admin:organisation_region_add"), {
+    response = client.post(reverse("admin:regions_region_add"), {
         "code": "430902009", "name": "长春镇", "parent": world.county_b.pk,
         "level": Region.Level.STREET,
     })
@@ -448,7 +448,7 @@ def test_region_choices_offered_while_typing_stay_inside_the_county(client, worl
 
 
 @pytest.mark.parametrize("admin_name", [
-    "organisation_institution", "organisation_branch", "organisation_region",
+    "organisation_institution", "organisation_branch", "regions_region",
     "organisation_committee", "accounts_user",
 ])
 def test_not_even_a_superuser_deletes_a_structure_record_in_the_admin(client, world, admin_name):
@@ -456,7 +456,7 @@ def test_not_even_a_superuser_deletes_a_structure_record_in_the_admin(client, wo
                                          region=world.city)
     school = institution(1, world.county_a)
     target = {"organisation_institution": school, "organisation_branch": world.branch_a,
-              "organisation_region": world.county_b, "organisation_committee": world.committee_b,
+              "regions_region": world.county_b, "organisation_committee": world.committee_b,
               "accounts_user": world.eve}[admin_name]
     model = type(target)
     client.force_login(root)

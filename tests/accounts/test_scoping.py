@@ -1,4 +1,5 @@
-"""Who sees what: every function of accounts/scoping.py, on two counties with streets."""
+"""Who sees what: accounts/scoping.py and the scoping.py of organisation and instructors,
+on two counties with streets."""
 
 from datetime import date
 from types import SimpleNamespace
@@ -8,7 +9,14 @@ from django.contrib.auth.models import AnonymousUser
 
 from partybuild.accounts import scoping
 from partybuild.accounts.models import User
-from partybuild.organisation.models import Coverage, Region
+from partybuild.instructors.scoping import instructors_visible_to
+from partybuild.organisation.models import Coverage
+from partybuild.organisation.scoping import (
+    branches_visible_to,
+    institutions_visible_to,
+    members_visible_to,
+)
+from partybuild.regions.models import Region
 from tests.factories import (
     AssignmentFactory,
     BranchFactory,
@@ -93,47 +101,47 @@ def test_scope_filters_any_queryset_by_the_region_it_reaches(scene):
 
 def test_a_county_user_sees_their_county_and_its_streets_but_not_the_other_county(scene):
     assert names(scoping.regions_visible_to(scene.alice)) == {"赫山区", "桃花仑街道"}
-    assert names(scoping.institutions_visible_to(scene.alice)) == COUNTY_A_INSTITUTIONS
-    assert names(scoping.branches_visible_to(scene.alice)) == {"赫山区第一联合党支部",
+    assert names(institutions_visible_to(scene.alice)) == COUNTY_A_INSTITUTIONS
+    assert names(branches_visible_to(scene.alice)) == {"赫山区第一联合党支部",
                                                                "桃花仑街道联合党支部"}
-    assert names(scoping.members_visible_to(scene.alice)) == {"王芳", "刘洋"}
-    assert names(scoping.instructors_visible_to(scene.alice)) == {"李波", "胡敏", "孙悦"}
+    assert names(members_visible_to(scene.alice)) == {"王芳", "刘洋"}
+    assert names(instructors_visible_to(scene.alice)) == {"李波", "胡敏", "孙悦"}
 
 
 def test_the_other_county_sees_only_its_own_records(scene):
     assert names(scoping.regions_visible_to(scene.eve)) == {"资阳区", "汽车路街道"}
-    assert names(scoping.institutions_visible_to(scene.eve)) == COUNTY_B_INSTITUTIONS
-    assert names(scoping.branches_visible_to(scene.eve)) == {"资阳区第一联合党支部"}
-    assert names(scoping.members_visible_to(scene.eve)) == {"赵敏", "刘洋"}
-    assert names(scoping.instructors_visible_to(scene.eve)) == {"宋佳", "钱程"}
+    assert names(institutions_visible_to(scene.eve)) == COUNTY_B_INSTITUTIONS
+    assert names(branches_visible_to(scene.eve)) == {"资阳区第一联合党支部"}
+    assert names(members_visible_to(scene.eve)) == {"赵敏", "刘洋"}
+    assert names(instructors_visible_to(scene.eve)) == {"宋佳", "钱程"}
 
 
 def test_the_city_administrator_sees_both_counties(scene):
     assert names(scoping.regions_visible_to(scene.dave)) == {
         "益阳市", "赫山区", "资阳区", "桃花仑街道", "汽车路街道"}
-    assert names(scoping.institutions_visible_to(scene.dave)) == (COUNTY_A_INSTITUTIONS
+    assert names(institutions_visible_to(scene.dave)) == (COUNTY_A_INSTITUTIONS
                                                                   | COUNTY_B_INSTITUTIONS)
-    assert scoping.branches_visible_to(scene.dave).count() == 3
-    assert names(scoping.members_visible_to(scene.dave)) == {"王芳", "赵敏", "刘洋"}
-    assert names(scoping.instructors_visible_to(scene.dave)) == {
+    assert branches_visible_to(scene.dave).count() == 3
+    assert names(members_visible_to(scene.dave)) == {"王芳", "赵敏", "刘洋"}
+    assert names(instructors_visible_to(scene.dave)) == {
         "李波", "胡敏", "宋佳", "钱程", "孙悦"}
 
 
 def test_a_reviewer_sees_every_institution_of_their_county(scene):
-    assert names(scoping.institutions_visible_to(scene.carol)) == COUNTY_A_INSTITUTIONS
+    assert names(institutions_visible_to(scene.carol)) == COUNTY_A_INSTITUTIONS
 
 
 def test_an_instructor_sees_only_institutions_they_are_or_were_assigned_to(scene):
-    assert names(scoping.institutions_visible_to(scene.bob)) == {"赫山区阳光艺术培训学校",
+    assert names(institutions_visible_to(scene.bob)) == {"赫山区阳光艺术培训学校",
                                                                  "赫山区博雅学科培训学校"}
-    assert names(scoping.instructors_visible_to(scene.bob)) == {"李波"}
+    assert names(instructors_visible_to(scene.bob)) == {"李波"}
 
 
 def test_an_instructor_without_assignments_sees_no_institution(scene):
     newcomer = UserFactory(username="newcomer", role=User.Role.INSTRUCTOR, region=scene.county_a)
     InstructorFactory(name="新人", user=newcomer, region=scene.county_a)
 
-    assert not scoping.institutions_visible_to(newcomer).exists()
+    assert not institutions_visible_to(newcomer).exists()
 
 
 def test_an_inactive_user_sees_nothing(scene):
@@ -161,10 +169,10 @@ def test_a_region_saved_without_its_path_does_not_open_everything(scene):
 def assert_sees_nothing(user, scene) -> None:
     assert scoping.region_path(user) is None
     assert not scoping.regions_visible_to(user).exists()
-    assert not scoping.institutions_visible_to(user).exists()
-    assert not scoping.branches_visible_to(user).exists()
-    assert not scoping.members_visible_to(user).exists()
-    assert not scoping.instructors_visible_to(user).exists()
+    assert not institutions_visible_to(user).exists()
+    assert not branches_visible_to(user).exists()
+    assert not members_visible_to(user).exists()
+    assert not instructors_visible_to(user).exists()
     assert not scoping.scope(Coverage.objects.all(), user, "institution__region").exists()
     assert not scoping.user_may_see_region(user, scene.county_a)
 
@@ -174,17 +182,17 @@ def test_a_superuser_without_a_region_sees_everything(scene):
 
     assert scoping.region_path(root) == "/"
     assert scoping.regions_visible_to(root).count() == 5
-    assert scoping.institutions_visible_to(root).count() == 5
-    assert scoping.branches_visible_to(root).count() == 3
-    assert scoping.members_visible_to(root).count() == 3
-    assert scoping.instructors_visible_to(root).count() == 5
+    assert institutions_visible_to(root).count() == 5
+    assert branches_visible_to(root).count() == 3
+    assert members_visible_to(root).count() == 3
+    assert instructors_visible_to(root).count() == 5
     assert scoping.user_may_see_region(root, scene.street_b)
 
 
 def test_a_superuser_with_a_region_is_held_to_it(scene):
     local_root = UserFactory(username="local-root", is_superuser=True, region=scene.county_b)
 
-    assert names(scoping.institutions_visible_to(local_root)) == COUNTY_B_INSTITUTIONS
+    assert names(institutions_visible_to(local_root)) == COUNTY_B_INSTITUTIONS
 
 
 @pytest.mark.parametrize(("user", "region", "visible"), [
@@ -208,5 +216,5 @@ def test_a_county_code_sharing_a_prefix_does_not_leak_into_another_county(scene)
     lookalike = RegionFactory(code="4309031", name="相似代码区", parent=scene.city)
     InstitutionFactory(name="相似代码区培训学校", region=lookalike)
 
-    assert "相似代码区培训学校" not in names(scoping.institutions_visible_to(scene.alice))
+    assert "相似代码区培训学校" not in names(institutions_visible_to(scene.alice))
     assert not scoping.user_may_see_region(scene.alice, lookalike)

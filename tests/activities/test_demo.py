@@ -10,8 +10,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from partybuild.accounts.models import User
-from partybuild.activities.demo import FULL_CADENCE
 from partybuild.activities.models import Activity
+from partybuild.demo.activities import FULL_CADENCE
 from partybuild.organisation.models import Pairing
 from partybuild.points.models import PointEntry
 from partybuild.points.selectors import ledger

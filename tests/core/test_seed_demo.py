@@ -11,7 +11,6 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from partybuild.accounts.models import User
-from partybuild.accounts.scoping import institutions_visible_to
 from partybuild.core.credit_code import credit_code_problem
 from partybuild.instructors.models import Assignment, Instructor
 from partybuild.organisation.models import (
@@ -22,9 +21,10 @@ from partybuild.organisation.models import (
     Member,
     Membership,
     Pairing,
-    Region,
     SchoolBranch,
 )
+from partybuild.organisation.scoping import institutions_visible_to
+from partybuild.regions.models import Region
 
 DEMO_USERNAMES = [
     "admin", "staff", "staff_ziyang", "staff_heshan", "staff_nanxian", "staff_taojiang",

@@ -5,7 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from partybuild.organisation.models import Coverage, Region
+from partybuild.organisation.models import Coverage
+from partybuild.regions.models import Region
 from tests.organisation.db_state import database_state
 
 from .city_folder import FILES, write_city_folder

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from partybuild.accounts.scoping import institutions_visible_to
-from partybuild.organisation.models import Committee, Institution, Region
+from partybuild.organisation.models import Committee, Institution
+from partybuild.organisation.scoping import institutions_visible_to
+from partybuild.regions.models import Region
 from tests.factories import CommitteeFactory, InstitutionFactory, RegionFactory
 from tests.organisation.db_state import database_state
 

@@ -14,9 +14,9 @@ from partybuild.organisation.models import (
     Member,
     Membership,
     Pairing,
-    Region,
     SchoolBranch,
 )
+from partybuild.regions.models import Region
 
 STRUCTURE_MODELS = (Region, Committee, Institution, Branch, Coverage, Member, Membership,
                     SchoolBranch, Pairing, Instructor, Assignment)

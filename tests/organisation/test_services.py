@@ -16,9 +16,9 @@ from partybuild.organisation.models import (
     Member,
     Membership,
     Pairing,
-    Region,
     SchoolBranch,
 )
+from partybuild.regions.models import Region
 from tests.factories import (
     BranchFactory,
     CommitteeFactory,

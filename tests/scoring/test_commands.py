@@ -194,7 +194,7 @@ def test_summary_of_a_finalised_year_counts_the_stored_red_list(small_city, city
 
 
 def test_without_region_the_commands_cover_every_top_level_region(small_city, county_a):
-    from partybuild.organisation.models import Region
+    from partybuild.regions.models import Region
 
     # Two cities and no province above them: no single root to default to.
     other_city = Region.objects.create(code="431000", name="郴州市", level="city", path="/431000/")

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partybuild.accounts.models import User
-from partybuild.accounts.scoping import clues_visible_to, hazards_visible_to, visits_visible_to
 from partybuild.visits import services
+from partybuild.visits.scoping import clues_visible_to, hazards_visible_to, visits_visible_to
 from tests.action_helpers import page_text
 from tests.factories import AssignmentFactory, InstructorFactory, UserFactory
 from tests.factories_visits import ClueFactory, HazardFactory, VisitFactory, lesson_photo

@@ -10,15 +10,12 @@ updates by natural key take part in the checks with their new values only.
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from partybuild.accounts.scoping import (
-    instructors_visible_to,
-    members_visible_to,
-    region_path,
-)
+from partybuild.accounts.scoping import region_path
 from partybuild.core.credit_code import credit_code_problem
 from partybuild.core.periods import overlapping_pairs
 from partybuild.core.services import span
 from partybuild.instructors.models import Assignment, Instructor
+from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.models import (
     Branch,
     Committee,
@@ -27,10 +24,11 @@ from partybuild.organisation.models import (
     Member,
     Membership,
     Pairing,
-    Region,
     SchoolBranch,
 )
-from partybuild.organisation.services import region_path_for
+from partybuild.organisation.scoping import members_visible_to
+from partybuild.regions.models import Region
+from partybuild.regions.paths import region_path_for
 
 from ..engine import Column, ImportKind, Planned, Row, assign, write_planned
 from ..parsing import (

@@ -5,10 +5,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partybuild.regions.options import region_from_option
 from partybuild.scoring.services import rubric_for_year
 from partybuild.scoring.summary import summary_figures
-
-from ._region import region_from_option
 
 LABELS = {
     "institutions": "培训机构（办学中）",

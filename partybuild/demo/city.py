@@ -34,9 +34,9 @@ from partybuild.organisation.models import (
     Member,
     Membership,
     Pairing,
-    Region,
     SchoolBranch,
 )
+from partybuild.regions.models import Region
 
 SEED = 20220530
 DEFAULT_INSTITUTIONS = 530

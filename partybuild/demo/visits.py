@@ -22,9 +22,10 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from partybuild.accounts.models import User
-from partybuild.core.demo import BATCH_SIZE, DEFAULT_INSTITUTIONS, HISTORY_REASON
+from partybuild.demo.city import BATCH_SIZE, DEFAULT_INSTITUTIONS, HISTORY_REASON
 from partybuild.instructors.models import Assignment, Instructor
-from partybuild.organisation.models import Institution, Region
+from partybuild.organisation.models import Institution
+from partybuild.regions.models import Region
 from partybuild.visits.models import Clue, Hazard, Visit
 
 SEED = 20231231

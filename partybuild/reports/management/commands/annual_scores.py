@@ -1,4 +1,6 @@
-"""python manage.py annual_scores --year Y [--region CODE] [--output FILE]"""
+"""python manage.py annual_scores --year Y [--region CODE] [--output FILE]
+
+It lives in reports, above scoring, because it also writes the scores PDF."""
 
 import io
 from pathlib import Path
@@ -6,11 +8,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from partybuild.organisation.models import Institution
+from partybuild.regions.options import region_from_option
 from partybuild.reports.pdf import scores_pdf
 from partybuild.scoring.exports import scores_csv, scores_xlsx, stored_score_rows
 from partybuild.scoring.services import rubric_for_year, scores_store
-
-from ._region import region_from_option
 
 
 class Command(BaseCommand):

@@ -27,15 +27,10 @@ from simple_history.utils import bulk_create_with_history
 
 from partybuild.accounts.models import User
 from partybuild.activities.models import Activity
-from partybuild.core.demo import BATCH_SIZE, DEFAULT_INSTITUTIONS, HISTORY_REASON, apportion
-from partybuild.organisation.models import (
-    Branch,
-    Institution,
-    Membership,
-    Pairing,
-    Region,
-)
+from partybuild.demo.city import BATCH_SIZE, DEFAULT_INSTITUTIONS, HISTORY_REASON, apportion
+from partybuild.organisation.models import Branch, Institution, Membership, Pairing
 from partybuild.points.models import PointEntry
+from partybuild.regions.models import Region
 
 SEED = 20251230
 Kind = Activity.Kind

@@ -1,8 +1,8 @@
-"""Region lookup shared by the report commands."""
+"""The --region option of the report commands (annual_scores, summary)."""
 
 from django.core.management.base import CommandError
 
-from partybuild.organisation.models import Region
+from partybuild.regions.models import Region
 
 
 def region_from_option(code: str | None) -> Region:

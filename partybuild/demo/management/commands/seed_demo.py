@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partybuild.activities.demo import seed_demo_activities
-from partybuild.core.demo import (
+from partybuild.demo.activities import seed_demo_activities
+from partybuild.demo.city import (
     DEFAULT_INSTITUTIONS,
     DEMO_PASSWORD,
     MIN_INSTITUTIONS,
@@ -19,7 +19,7 @@ from partybuild.core.demo import (
     existing_demo_city,
     was_built_by_seed_demo,
 )
-from partybuild.visits.demo import seed_demo_visits
+from partybuild.demo.visits import seed_demo_visits
 
 
 def _width(text: str) -> int:
