@@ -19,7 +19,7 @@ from partybuild.visits.services import ITEM_TEXTS
 
 from ..engine import BATCH_SIZE, Column, Planned, Row, assign
 from ..parsing import choice_parser, parse_bool, parse_date, parse_int, parse_points
-from .structure import StructureKind, fetch_in, limited, parse_credit_code
+from .structure.common import StructureKind, fetch_in, limited, parse_credit_code
 
 
 def date_bounds(rows: list[Row], key: str) -> dict:
