@@ -34,7 +34,7 @@ fi
 python=.venv/bin/python
 gunicorn=.venv/bin/gunicorn
 username=staff
-password='demo12345!'  # partybuild/core/demo.py DEMO_PASSWORD
+password='demo12345!'  # partybuild/demo/city.py DEMO_PASSWORD
 
 fail() {
     echo "load: $*" >&2

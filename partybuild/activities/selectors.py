@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.accounts.scoping import scope
 from partybuild.core.access import may_read_structure
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
+from partybuild.core.periods import holding_on_q
 from partybuild.organisation.models import Branch, Coverage, Institution
 from partybuild.organisation.scoping import branches_visible_to, institutions_visible_to
 from partybuild.organisation.selectors import today_or
@@ -43,9 +44,7 @@ def credited_through(coverages: QuerySet[Coverage]) -> Q:
     set, or `Coverage.objects.filter(institution=OuterRef(OuterRef("pk")))` from a query
     over institutions.
     """
-    holding = coverages.filter(branch=OuterRef("branch"), start__lte=OuterRef("date")).filter(
-        Q(end__isnull=True) | Q(end__gte=OuterRef("date"))
-    )
+    holding = coverages.filter(holding_on_q(OuterRef("date")), branch=OuterRef("branch"))
     branch_active = Q(branch__founded_on__lte=F("date")) & (
         Q(branch__dissolved_on__isnull=True) | Q(branch__dissolved_on__gte=F("date"))
     )
@@ -106,9 +105,7 @@ def activity_detail(*, user, pk: int) -> ActivityDetail:
     evidence = list(activity.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"))
     institutions = []
     if activity.branch.is_active_on(activity.date):
-        covered = Coverage.objects.filter(branch=activity.branch_id).filter(
-            Q(start__lte=activity.date), Q(end__isnull=True) | Q(end__gte=activity.date)
-        )
+        covered = Coverage.objects.filter(branch=activity.branch_id).holding_on(activity.date)
         institutions = list(
             institutions_visible_to(user).filter(pk__in=covered.values("institution"))
             .order_by("name")

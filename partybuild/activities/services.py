@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.core.evidence import check_evidence_upload
-from partybuild.core.periods import holding_on_q
 from partybuild.core.services import fmt, save_with_history
 from partybuild.organisation.models import Branch, Pairing, SchoolBranch
 
@@ -66,8 +65,8 @@ def check_activity(*, branch: Branch, day: date, kind: str, title: str,
     if kind == Activity.Kind.PAIRING:
         if school_branch is None:
             raise ValidationError({"school_branch": _("结对共建活动须选择结对的学校支部。")})
-        paired = Pairing.objects.filter(holding_on_q(day), branch=branch,
-                                        school_branch=school_branch)
+        paired = Pairing.objects.holding_on(day).filter(branch=branch,
+                                                        school_branch=school_branch)
         if not paired.exists():
             raise ValidationError({"school_branch": _(
                 "“%(school)s”在 %(day)s 未与“%(branch)s”结对，不能记为结对共建活动。"

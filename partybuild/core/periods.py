@@ -1,10 +1,14 @@
 """Date periods that are inclusive at both ends; an empty end means the period still holds."""
 
+from collections.abc import Callable
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .services import fmt
 
 
 def holding_on_q(day: date, start: str = "start", end: str = "end") -> Q:
@@ -26,14 +30,21 @@ def periods_overlap(a_start: date, a_end: date | None, b_start: date, b_end: dat
 
 class PeriodQuerySet(models.QuerySet):
     def holding_on(self, day: date):
+        """Periods that hold on the day."""
         return self.filter(holding_on_q(day))
 
     def overlapping(self, first: date, last: date | None):
+        """Periods that share at least one day with [first, last] (last None: open)."""
         return self.filter(overlapping_q(first, last))
 
 
 class Period(models.Model):
-    """A start/end period; the end date is the last day on which it holds."""
+    """A start/end period; the end date is the last day on which it holds.
+
+    Coverage, membership, pairing and assignment are periods: they share these fields, the
+    QuerySet (`holding_on`, `overlapping`) and the checks below (validate_period,
+    refuse_overlap); PostgreSQL also refuses overlaps itself (organisation 0002).
+    """
 
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True)
@@ -57,6 +68,24 @@ def period_end_after_start_constraint(name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=_("结束日期不能早于开始日期。"),
     )
+
+
+def validate_period(start: date, end: date | None) -> None:
+    """Refuse a period whose end comes before its start."""
+    if end is not None and end < start:
+        raise ValidationError(f"结束日期 {fmt(end)} 不能早于开始日期 {fmt(start)}。")
+
+
+def refuse_overlap(periods: PeriodQuerySet, start: date, end: date | None,
+                   message: Callable[[Period], str]) -> None:
+    """Refuse the period [start, end] when it shares a day with one of `periods`.
+
+    `periods` is already narrowed to what must not overlap (one institution's coverage, one
+    member's memberships...); message(clash) words the refusal around the clashing period.
+    """
+    clash = periods.overlapping(start, end).first()
+    if clash is not None:
+        raise ValidationError(message(clash))
 
 
 def overlapping_pairs(periods):

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partybuild.core.periods import Period, PeriodQuerySet, period_end_after_start_constraint
+from partybuild.core.periods import Period, period_end_after_start_constraint
 
 
 class Instructor(models.Model):
@@ -45,7 +45,6 @@ class Assignment(Period):
                                     on_delete=models.PROTECT, related_name="assignments")
 
     history = HistoricalRecords()
-    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("指导员派驻")

@@ -20,7 +20,7 @@ def instructor_list(*, user, day: date | None = None) -> QuerySet[Instructor]:
     """Instructors the user may see, with their caseload today in the user's regions."""
     day = today_or(day)
     holding = scope(
-        Assignment.objects.filter(holding_on_q(day), instructor=OuterRef("pk")), user,
+        Assignment.objects.holding_on(day).filter(instructor=OuterRef("pk")), user,
         "institution__region",
     )
     return (
@@ -60,7 +60,7 @@ def instructor_detail(*, user, pk: int, day: date | None = None) -> InstructorDe
 def assigned_institutions(*, user, day: date | None = None) -> QuerySet[Institution]:
     """The institutions the (instructor) user is assigned to on the day."""
     day = today_or(day)
-    mine = Assignment.objects.filter(holding_on_q(day), institution=OuterRef("pk"),
-                                     instructor__user=user)
+    mine = Assignment.objects.holding_on(day).filter(institution=OuterRef("pk"),
+                                                     instructor__user=user)
     return institution_list(user=user, day=day).filter(Exists(mine))
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partybuild.accounts.scoping import require_region_in_scope
-from partybuild.core.periods import overlapping_q
+from partybuild.core.periods import refuse_overlap, validate_period
 from partybuild.core.services import fmt, require_structure_editor, save_with_history, span
 from partybuild.organisation.models import Institution
 
@@ -50,17 +50,15 @@ def assignment_create(*, acting_user, instructor: Instructor, institution: Insti
     require_structure_editor(acting_user)
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     require_region_in_scope(acting_user, institution.region, "机构")
-    if end is not None and end < start:
-        raise ValidationError(f"结束日期 {fmt(end)} 不能早于开始日期 {fmt(start)}。")
+    validate_period(start, end)
     if institution.closed_on is not None and start > institution.closed_on:
         raise ValidationError(f"机构“{institution.name}”已于 {fmt(institution.closed_on)} 停办。")
-    clash = (Assignment.objects.filter(institution=institution).filter(overlapping_q(start, end))
-             .select_related("instructor").first())
-    if clash is not None:
-        raise ValidationError(
-            f"机构“{institution.name}”在 {span(clash.start, clash.end)} 已由指导员"
-            f"{clash.instructor.name}负责。请使用“更换指导员”。"
-        )
+    refuse_overlap(
+        Assignment.objects.filter(institution=institution).select_related("instructor"),
+        start, end,
+        lambda clash: (f"机构“{institution.name}”在 {span(clash.start, clash.end)} 已由指导员"
+                       f"{clash.instructor.name}负责。请使用“更换指导员”。"),
+    )
     assignment = Assignment(instructor=instructor, institution=institution, start=start, end=end)
     save_with_history(assignment, acting_user)
     return assignment
@@ -74,8 +72,7 @@ def assignment_end(*, acting_user, assignment: Assignment, on: date) -> Assignme
     require_region_in_scope(acting_user, assignment.institution.region, "机构")
     if assignment.end is not None and assignment.end < on:
         raise ValidationError(f"该派驻已于 {fmt(assignment.end)} 结束。")
-    if on < assignment.start:
-        raise ValidationError(f"结束日期 {fmt(on)} 不能早于开始日期 {fmt(assignment.start)}。")
+    validate_period(assignment.start, on)
     assignment.end = on
     save_with_history(assignment, acting_user)
     return assignment

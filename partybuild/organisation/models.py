@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partybuild.core.credit_code import validate_credit_code
-from partybuild.core.periods import Period, PeriodQuerySet, period_end_after_start_constraint
+from partybuild.core.periods import Period, period_end_after_start_constraint
 
 # Region lives one layer down; it stays importable from here, where the code long found it.
 from partybuild.regions.models import Region
@@ -170,7 +170,6 @@ class Coverage(Period):
                                     related_name="coverages")
 
     history = HistoricalRecords()
-    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("支部覆盖")
@@ -226,7 +225,6 @@ class Membership(Period):
     is_secretary = models.BooleanField(_("是否书记"), default=False)
 
     history = HistoricalRecords()
-    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("组织关系")
@@ -273,7 +271,6 @@ class Pairing(Period):
                                       on_delete=models.PROTECT, related_name="pairings")
 
     history = HistoricalRecords()
-    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("结对共建")

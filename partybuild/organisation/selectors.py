@@ -76,7 +76,7 @@ def count_of(queryset: QuerySet, counted: str, group: str) -> Coalesce:
 
 def coverages_holding(day: date) -> QuerySet[Coverage]:
     """Coverage periods holding on the day whose branch is active on it (what "covered" means)."""
-    return Coverage.objects.filter(holding_on_q(day)).filter(active_on_q(day, "branch__"))
+    return Coverage.objects.holding_on(day).filter(active_on_q(day, "branch__"))
 
 
 def assignments_holding(day: date) -> QuerySet:
@@ -85,12 +85,12 @@ def assignments_holding(day: date) -> QuerySet:
     Assignments belong to the instructors app, a layer above this one: organisation reaches
     them through the reverse relation instructors declares on Institution, never by import.
     """
-    return Institution.assignments.rel.related_model.objects.holding_on(day)
+    return Institution.assignments.field.model.objects.holding_on(day)
 
 
 def secretaries_holding(day: date) -> QuerySet[Membership]:
     """Secretary memberships holding on the day."""
-    return Membership.objects.filter(holding_on_q(day), is_secretary=True)
+    return Membership.objects.holding_on(day).filter(is_secretary=True)
 
 
 # Institutions --------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def institution_detail(*, user, pk: int, day: date | None = None) -> Institution
 def annotate_branches(branches: QuerySet[Branch], day: date) -> QuerySet:
     """Add today's coverage and membership counts, secretary and active flag to branches."""
     coverages = coverages_holding(day).filter(branch=OuterRef("pk"))
-    memberships = Membership.objects.filter(holding_on_q(day), branch=OuterRef("pk"))
+    memberships = Membership.objects.holding_on(day).filter(branch=OuterRef("pk"))
     secretary = secretaries_holding(day).filter(branch=OuterRef("pk")).order_by("-start")
     return branches.select_related("committee", "committee__region").annotate(
         active_today=flag(active_on_q(day)),
@@ -238,7 +238,7 @@ def member_list(*, user, day: date | None = None) -> QuerySet[Member]:
     """
     day = today_or(day)
     current = (
-        scope(Membership.objects.filter(holding_on_q(day), member=OuterRef("pk")), user,
+        scope(Membership.objects.holding_on(day).filter(member=OuterRef("pk")), user,
               "branch__committee__region")
         .order_by("-start")
     )
@@ -351,8 +351,7 @@ def region_structure_figures(*, path: str, day: date) -> StructureFigures:
         )
     )
     party_members = (
-        Membership.objects.filter(holding_on_q(day),
-                                  branch__committee__region__path__startswith=path)
+        Membership.objects.holding_on(day).filter(branch__committee__region__path__startswith=path)
         .aggregate(n=Count("member", distinct=True))["n"]
     )
     instructors = (
@@ -360,7 +359,7 @@ def region_structure_figures(*, path: str, day: date) -> StructureFigures:
         .aggregate(n=Count("instructor", distinct=True))["n"]
     )
     pairings = (
-        Pairing.objects.filter(holding_on_q(day), branch__committee__region__path__startswith=path)
+        Pairing.objects.holding_on(day).filter(branch__committee__region__path__startswith=path)
         .aggregate(branches=Count("branch", distinct=True),
                    school_branches=Count("school_branch", distinct=True))
     )

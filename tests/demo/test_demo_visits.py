@@ -14,8 +14,7 @@ from partybuild.demo.city import build_demo_city, ensure_demo_users
 from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Institution
 from partybuild.visits.models import FOUR_ONES, Clue, Hazard, Visit
-
-from .conftest import TODAY
+from tests.visits.conftest import TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

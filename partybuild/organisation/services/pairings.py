@@ -1,0 +1,58 @@
+"""Writes to school branches and pairings (结对共建)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from partybuild.accounts.scoping import require_region_in_scope
+from partybuild.core.periods import refuse_overlap, validate_period
+from partybuild.core.services import fmt, require_structure_editor, save_with_history, span
+
+from ..models import Branch, Pairing, Region, SchoolBranch
+from .common import check_within_branch_life, lock
+
+
+@transaction.atomic
+def school_branch_get_or_create(*, acting_user, name: str, school: str,
+                                region: Region | None = None) -> SchoolBranch:
+    """Find a public school's branch by name and school, recording it on first use."""
+    require_structure_editor(acting_user)
+    school_branch = SchoolBranch.objects.filter(name=name, school=school).first()
+    if school_branch is None:
+        school_branch = SchoolBranch(name=name, school=school, region=region)
+        save_with_history(school_branch, acting_user)
+    return school_branch
+
+
+@transaction.atomic
+def pairing_create(*, acting_user, branch: Branch, school_branch: SchoolBranch, start: date,
+                   end: date | None = None) -> Pairing:
+    """Pair a branch with a public school's branch (结对共建) from `start`."""
+    require_structure_editor(acting_user)
+    branch = lock(Branch, branch.pk)
+    require_region_in_scope(acting_user, branch.committee.region, "支部")
+    validate_period(start, end)
+    check_within_branch_life(branch, start, end, "结对")
+    refuse_overlap(
+        Pairing.objects.filter(branch=branch, school_branch=school_branch), start, end,
+        lambda clash: (f"“{branch.name}”与“{school_branch}”在 "
+                       f"{span(clash.start, clash.end)} 已结对。"),
+    )
+    pairing = Pairing(branch=branch, school_branch=school_branch, start=start, end=end)
+    save_with_history(pairing, acting_user)
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(*, acting_user, pairing: Pairing, on: date) -> Pairing:
+    """End a pairing; `on` is its last day."""
+    require_structure_editor(acting_user)
+    pairing = lock(Pairing, pairing.pk)
+    require_region_in_scope(acting_user, pairing.branch.committee.region, "该支部")
+    if pairing.end is not None and pairing.end < on:
+        raise ValidationError(f"该结对已于 {fmt(pairing.end)} 结束。")
+    validate_period(pairing.start, on)
+    pairing.end = on
+    save_with_history(pairing, acting_user)
+    return pairing
