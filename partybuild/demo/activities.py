@@ -18,19 +18,26 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext
-from simple_history.utils import bulk_create_with_history
 
 from partybuild.accounts.models import User
 from partybuild.activities.models import Activity
-from partybuild.demo.city import BATCH_SIZE, DEFAULT_INSTITUTIONS, HISTORY_REASON, apportion
 from partybuild.organisation.models import Branch, Institution, Membership, Pairing
 from partybuild.points.models import PointEntry
 from partybuild.regions.models import Region
+
+from .common import (
+    BATCH_SIZE,
+    DEFAULT_INSTITUTIONS,
+    apportion,
+    bulk_with_history,
+    day_between,
+    weighted,
+)
 
 SEED = 20251230
 Kind = Activity.Kind
@@ -176,13 +183,6 @@ class _Institution:
     closed_on: date | None
 
 
-def _weighted(rng: random.Random, choices):
-    values, weights = zip(*choices, strict=True)
-    return rng.choices(values, weights)[0]
-
-
-def _day_between(rng: random.Random, first: date, last: date) -> date:
-    return first + timedelta(days=rng.randrange((last - first).days + 1))
 
 
 def _district(path: str) -> str:
@@ -304,15 +304,15 @@ def _plan_full_cadence(planner: _Planner, branch: _Branch, year: int, last: date
         if first > last:
             break
         for kind in (Kind.COMMITTEE_MEETING, Kind.GROUP_MEETING):
-            planner.add(branch, kind, _day_between(rng, first, end))
+            planner.add(branch, kind, day_between(rng, first, end))
         if month % 3 == 2:
             quarter_first = date(year, month - 1, 1)
             quarter_last = _month_window(year, month + 1, last)[1]
             for kind in (Kind.ASSEMBLY, Kind.LECTURE):
-                planner.add(branch, kind, _day_between(rng, quarter_first, quarter_last))
+                planner.add(branch, kind, day_between(rng, quarter_first, quarter_last))
     # The year's 组织生活会 and 民主评议 review the year before, early in the year.
     for kind in (Kind.LIFE_MEETING, Kind.APPRAISAL):
-        planner.add(branch, kind, _day_between(rng, date(year, 1, 10), date(year, 3, 31)))
+        planner.add(branch, kind, day_between(rng, date(year, 1, 10), date(year, 3, 31)))
 
 
 def _plan_pairings(planner: _Planner, pairings: Sequence[_Pairing], total: int, first: date,
@@ -346,7 +346,7 @@ def _plan_occasional(planner: _Planner, branches: Sequence[_Branch], total: int,
     if not any(weights):
         weights = [1] * len(active)
     for branch, window in rng.choices(active, weights, k=total):
-        planner.add(branch, _weighted(rng, OCCASIONAL_KINDS), _day_between(rng, *window))
+        planner.add(branch, weighted(rng, OCCASIONAL_KINDS), day_between(rng, *window))
 
 
 def build_activities(rng: random.Random, branches: list[_Branch], pairings: list[_Pairing],
@@ -395,13 +395,13 @@ def build_points(rng: random.Random, institutions: list[_Institution], staff: di
         institution, start, end = rng.choice(pool)
         negative = rng.random() < NEGATIVE_SHARE
         reason = rng.choice(NEGATIVE_REASONS if negative else POSITIVE_REASONS)
-        day = _day_between(rng, start, end)
+        day = day_between(rng, start, end)
         if (institution.pk, day, reason) in taken:
             continue
         taken.add((institution.pk, day, reason))
         entries.append(PointEntry(
             institution_id=institution.pk, date=day, reason=reason,
-            points=_weighted(rng, NEGATIVE_POINTS if negative else POSITIVE_POINTS),
+            points=weighted(rng, NEGATIVE_POINTS if negative else POSITIVE_POINTS),
             created_by_id=staff.get(institution.district),
         ))
     reversals = []
@@ -417,15 +417,6 @@ def build_points(rng: random.Random, institutions: list[_Institution], staff: di
                                     created_by_id=entry.created_by_id))
     return entries, reversals
 
-
-def _bulk_activities(activities: list[Activity]) -> list[Activity]:
-    """Insert with a "created" history entry dated on the activity's day, by its recorder."""
-    for activity in activities:
-        activity._history_date = timezone.make_aware(datetime.combine(activity.date, time(18)))
-        activity._history_user = (User(pk=activity.recorded_by_id) if activity.recorded_by_id
-                                  else None)
-    return bulk_create_with_history(activities, Activity, batch_size=BATCH_SIZE,
-                                    default_change_reason=HISTORY_REASON)
 
 
 def seed_demo_activities(city: Region) -> str:
@@ -451,7 +442,8 @@ def seed_demo_activities(city: Region) -> str:
     branches = _branches(city)
     activities, full = build_activities(rng, branches, _pairings(branches), staff, year, today,
                                         scale)
-    activities = _bulk_activities(activities)
+    activities = bulk_with_history(Activity, activities, lambda activity: activity.date, hour=18,
+                                   by_recorder=True)
     entries, reversals = build_points(rng, institutions, staff, year, today, scale)
     # The corrected entries get their keys first; the reversals then take them up.
     PointEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)

@@ -15,18 +15,18 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext
-from simple_history.utils import bulk_create_with_history
 
 from partybuild.accounts.models import User
-from partybuild.demo.city import BATCH_SIZE, DEFAULT_INSTITUTIONS, HISTORY_REASON
 from partybuild.instructors.models import Assignment, Instructor
 from partybuild.organisation.models import Institution
 from partybuild.regions.models import Region
 from partybuild.visits.models import Clue, Hazard, Visit
+
+from .common import DEFAULT_INSTITUTIONS, bulk_with_history, day_between, weighted
 
 SEED = 20231231
 
@@ -179,14 +179,6 @@ def _months(year: int, today: date) -> list[Month]:
     return months
 
 
-def _day_in(rng: random.Random, month: Month) -> date:
-    first, last = month
-    return first + timedelta(days=rng.randrange((last - first).days + 1))
-
-
-def _weighted(rng: random.Random, choices):
-    values, weights = zip(*choices, strict=True)
-    return rng.choices(values, weights)[0]
 
 
 def _places(city: Region) -> list[_Place]:
@@ -231,13 +223,13 @@ def _visit_counts(rng: random.Random, places: int, total: int, minimum: int,
 def _plan_months(rng: random.Random, tiers: dict[str, list[_Place]], months: list[Month],
                  occasional_total: int, minimum: int) -> list[_Planned]:
     """Every-month places get all four items each month; occasional ones a few visits."""
-    planned = [_Planned(place, _day_in(rng, month), ITEMS)
+    planned = [_Planned(place, day_between(rng, *month), ITEMS)
                for place in tiers["every_month"] for month in months]
     most = max(1, len(months) // 2)
     counts = _visit_counts(rng, len(tiers["occasional"]), occasional_total, minimum, most)
     for place, count in zip(tiers["occasional"], counts, strict=True):
         for month in sorted(rng.sample(months, count)):
-            planned.append(_Planned(place, _day_in(rng, month), _occasional_items(rng)))
+            planned.append(_Planned(place, day_between(rng, *month), _occasional_items(rng)))
     return planned
 
 
@@ -318,8 +310,8 @@ def _hazards(rng: random.Random, visits: list[Visit], places: dict[int, _Place],
     for visit in visits:
         if not visit.hazard_check or rng.random() >= HAZARD_RATE:
             continue
-        category = _weighted(rng, HAZARD_CATEGORY_WEIGHTS)
-        severity = _weighted(rng, SEVERITY_WEIGHTS)
+        category = weighted(rng, HAZARD_CATEGORY_WEIGHTS)
+        severity = weighted(rng, SEVERITY_WEIGHTS)
         description, note = rng.choice(HAZARDS[category])
         deadline = visit.date + timedelta(days=rng.choice(DEADLINE_DAYS[severity]))
         rectified = _rectified_on(rng, visit.date, deadline, today)
@@ -367,14 +359,6 @@ def _clues(rng: random.Random, visits: Sequence[Visit], count: int, substantiate
     return clues
 
 
-def _bulk(model, objs: list, day_of) -> list:
-    """Insert in batches with a "created" history entry dated on the record's day, by its user."""
-    for obj in objs:
-        obj._history_date = timezone.make_aware(datetime.combine(day_of(obj), time(17)))
-        obj._history_user = User(pk=obj.recorded_by_id) if obj.recorded_by_id else None
-    return bulk_create_with_history(objs, model, batch_size=BATCH_SIZE,
-                                    default_change_reason=HISTORY_REASON)
-
 
 def seed_demo_visits(city: Region) -> str:
     """Add last year's and this year's demo visits, hazards and clues once; say what was added."""
@@ -413,7 +397,8 @@ def seed_demo_visits(city: Region) -> str:
         rng, current + own_planned, users,
         round(len(current + own_planned) * YIYANG_2023["case_talks"] / YIYANG_2023["visits"]),
         recorded)
-    visits = _bulk(Visit, last_year_visits + current_visits, lambda v: v.date)
+    visits = bulk_with_history(Visit, last_year_visits + current_visits, lambda v: v.date,
+                               hour=17, by_recorder=True)
 
     by_pk = {place.pk: place for place in places}
     # A district's committee staff close out its hazards.
@@ -423,7 +408,8 @@ def seed_demo_visits(city: Region) -> str:
                           .exclude(region=city).order_by("username")
                           .values_list("pk", "region__path")):
         closers.setdefault(path.split("/")[2], user_id)
-    hazards = _bulk(Hazard, _hazards(rng, visits, by_pk, closers, today), lambda h: h.found_on)
+    hazards = bulk_with_history(Hazard, _hazards(rng, visits, by_pk, closers, today),
+                                lambda h: h.found_on, hour=17, by_recorder=True)
 
     share = len(current_months) / 12
     clues = _clues(rng, last_year_visits, round(YIYANG_2023["clues"] * scale),
@@ -432,7 +418,7 @@ def seed_demo_visits(city: Region) -> str:
     clues += _clues(rng, current_visits, round(YIYANG_2023["clues"] * scale * share),
                     round(YIYANG_2023["substantiated"] * scale * share),
                     round(YIYANG_2023["enforcement"] * scale * share), today)
-    clues = _bulk(Clue, clues, lambda c: c.date)
+    clues = bulk_with_history(Clue, clues, lambda c: c.date, hour=17, by_recorder=True)
 
     return gettext(
         "已生成演示工作记录：走访 %(visits)d 次（%(year)d 年 %(year_visits)d 次），以案说法 "

@@ -10,7 +10,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from partybuild.accounts.models import User
-from partybuild.demo.city import build_demo_city, ensure_demo_users
+from partybuild.demo.city import build_demo_city
+from partybuild.demo.users import ensure_demo_users
 from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Institution
 from partybuild.visits.models import FOUR_ONES, Clue, Hazard, Visit

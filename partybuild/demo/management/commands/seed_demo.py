@@ -9,16 +9,13 @@ from django.utils.translation import gettext as _
 
 from partybuild.demo.activities import seed_demo_activities
 from partybuild.demo.city import (
-    DEFAULT_INSTITUTIONS,
-    DEMO_PASSWORD,
-    MIN_INSTITUTIONS,
-    DemoLogin,
     build_demo_city,
     demo_figures,
-    ensure_demo_users,
     existing_demo_city,
     was_built_by_seed_demo,
 )
+from partybuild.demo.common import DEFAULT_INSTITUTIONS, DEMO_PASSWORD, MIN_INSTITUTIONS
+from partybuild.demo.users import DemoLogin, ensure_demo_users
 from partybuild.demo.visits import seed_demo_visits
 
 
