@@ -181,6 +181,8 @@ EXPECTED: dict[str, Row] = {
     "redlist_public": Row(get=EVERYONE, anonymous=OK),
     "home": Row(get=EVERYONE),
     "coverage_gaps": Row(get=READERS),
+    "search": Row(get=EVERYONE),
+    "search_suggest": Row(get=EVERYONE),
     # The organisation structure.
     "organisation:institution_list": Row(get=EVERYONE),
     "organisation:institution_detail": Row(obj="institution", get=EVERYONE,
@@ -192,6 +194,7 @@ EXPECTED: dict[str, Row] = {
     "organisation:pairing_list": Row(get=READERS),
     "organisation:institution_create": editor_action(),
     "organisation:institution_update": editor_action("institution"),
+    "organisation:institution_cover": editor_action("spare_institution"),
     "organisation:branch_create": editor_action(),
     "organisation:branch_update": editor_action("branch"),
     "organisation:branch_dissolve": editor_action("branch"),
@@ -369,6 +372,7 @@ BODIES: dict[str, Callable] = {
         "name": f"{c.branch.name}（更名）", "kind": c.branch.kind, "committee": c.committee.pk},
     "organisation:branch_dissolve": lambda c, w: {"on": LAST_DAY},
     "organisation:branch_merge": lambda c, w: {"target": c.other_branch.pk, "on": ON},
+    "organisation:institution_cover": lambda c, w: {"branch": c.other_branch.pk, "start": ON},
     "organisation:coverage_add": lambda c, w: {"institution": c.spare_institution.pk,
                                                "start": ON},
     "organisation:secretary_set": lambda c, w: {"member": c.member.pk, "on": ON},
@@ -862,6 +866,7 @@ def test_the_fingerprint_notices_an_update_made_through_the_orm(world):
 CROSS_SCOPE_FIELDS = {
     "organisation:branch_merge": ("target", "other_branch"),
     "organisation:coverage_add": ("institution", "spare_institution"),
+    "organisation:institution_cover": ("branch", "other_branch"),
     "organisation:secretary_set": ("member", "member"),
     "organisation:member_create": ("branch", "branch"),
     "organisation:member_transfer": ("to_branch", "other_branch"),

@@ -3,6 +3,11 @@
 GET shows the form. A valid POST shows a plain-language summary with the values carried in
 hidden fields; only a POST that carries `confirm` calls the service. A ValidationError from
 the service goes back onto the form and nothing is written.
+
+Before the summary is shown the service runs once inside a transaction that is always rolled
+back (a dry run), so an action that cannot happen (an overlapping coverage, a merge into a
+standalone branch) is refused on the form, never after the user has read and confirmed it.
+The confirming POST runs the service again, for real, so it still re-validates.
 """
 
 from datetime import date
@@ -12,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views import View
 
@@ -55,6 +61,20 @@ def describe_changes(form: forms.BaseForm, original) -> list[str]:
     return lines or [gettext("没有修改任何信息。")]
 
 
+class _DryRunDone(Exception):
+    """Raised at the end of a dry run to roll its transaction back."""
+
+
+def dry_run(perform) -> None:
+    """Call perform() and undo everything it wrote; its ValidationError passes through."""
+    try:
+        with transaction.atomic():
+            perform()
+            raise _DryRunDone
+    except _DryRunDone:
+        pass
+
+
 class ConfirmedActionView(View):
     """A staff action with a confirmation step; subclasses say what it does and how."""
 
@@ -93,6 +113,11 @@ class ConfirmedActionView(View):
         if not form.is_valid() or "back" in request.POST:
             return self.render_form(form)
         if "confirm" not in request.POST:
+            try:
+                dry_run(lambda: self.perform(form))
+            except ValidationError as error:
+                add_service_error(form, error)
+                return self.render_form(form)
             return self.render_confirm(form)
         try:
             # One transaction around the whole action: a later step failing undoes earlier ones.
@@ -102,7 +127,20 @@ class ConfirmedActionView(View):
             add_service_error(form, error)
             return self.render_form(form)
         messages.success(request, self.success_message(form, result))
-        return redirect(self.get_success_url(result))
+        return redirect(self.return_url() or self.get_success_url(result))
+
+    def return_url(self) -> str | None:
+        """Where the user came from to fix something (the gaps page): `?next=`, a local path.
+
+        The form posts back to its own URL, query string included, so `next` reaches the
+        confirming POST without a hidden field.
+        """
+        url = self.request.GET.get("next", "")
+        if url.startswith("/") and url_has_allowed_host_and_scheme(
+                url, allowed_hosts={self.request.get_host()},
+                require_https=self.request.is_secure()):
+            return url
+        return None
 
     def describe(self, form) -> list[str]:
         """What will happen, in plain Chinese: a headline, then detail lines."""
@@ -126,7 +164,7 @@ class ConfirmedActionView(View):
             "title": self.title,
             "object": self.object,
             "danger": self.danger,
-            "cancel_url": self.get_cancel_url(),
+            "cancel_url": self.return_url() or self.get_cancel_url(),
             **kwargs,
         }
 

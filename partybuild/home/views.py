@@ -1,11 +1,14 @@
 """The role home pages and the coverage-gaps page: the top layer, reading every area."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from partybuild.core.access import structure_reader_required
 from partybuild.organisation.selectors import coverage_gaps as gaps_on
 from partybuild.organisation.selectors import structure_figures, today_or
 from partybuild.visits.selectors import my_month, parse_month
+
+from .search import clean_query, search
 
 
 def home(request):
@@ -25,3 +28,20 @@ def home(request):
 def coverage_gaps(request):
     """The four kinds of coverage gap in the user's regions today, each with a way to fix it."""
     return render(request, "home/coverage_gaps.html", {"gaps": gaps_on(user=request.user)})
+
+
+def search_page(request):
+    """The header search's full results (also what it shows without JavaScript)."""
+    query = clean_query(request.GET.get("q"))
+    return render(request, "home/search.html",
+                  {"results": search(user=request.user, query=query, limit=50)})
+
+
+def search_suggest(request):
+    """The header search as you type: the first hits of each kind, as JSON."""
+    results = search(user=request.user, query=clean_query(request.GET.get("q")))
+    return JsonResponse({
+        "query": results.query,
+        "groups": [{"title": title, "hits": [hit.__dict__ for hit in hits]}
+                   for title, hits in results.groups],
+    })

@@ -67,6 +67,19 @@ class CoverageAddForm(ScopedForm):
         self.fields["institution"].queryset = institutions_visible_to(self.user).order_by("name")
 
 
+class InstitutionCoverForm(ScopedForm):
+    """Cover one institution (from the gaps page): the branch is what the user chooses."""
+
+    branch = forms.ModelChoiceField(label=_("覆盖支部"), queryset=Branch.objects.none())
+    start = date_field(_("开始日期"), help_text=_("自该日起由该支部覆盖本机构。"))
+    end = date_field(_("结束日期"), required=False,
+                     help_text=_("覆盖的最后一天；长期覆盖请留空。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = active_branches(self.user)
+
+
 class EndOnForm(ScopedForm):
     """The one date an "end" action needs: the last day the period holds."""
 

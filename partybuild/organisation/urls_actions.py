@@ -6,6 +6,8 @@ urlpatterns = [
     path("institutions/new/", views.InstitutionCreate.as_view(), name="institution_create"),
     path("institutions/<int:pk>/edit/", views.InstitutionUpdate.as_view(),
          name="institution_update"),
+    path("institutions/<int:pk>/cover/", views.InstitutionCover.as_view(),
+         name="institution_cover"),
     path("branches/new/", views.BranchCreate.as_view(), name="branch_create"),
     path("branches/<int:pk>/edit/", views.BranchUpdate.as_view(), name="branch_update"),
     path("branches/<int:pk>/dissolve/", views.BranchDissolve.as_view(), name="branch_dissolve"),

@@ -10,12 +10,13 @@ from .branches import (
     CoverageEnd,
     SecretarySet,
 )
-from .institutions import InstitutionCreate, InstitutionUpdate
+from .institutions import InstitutionCover, InstitutionCreate, InstitutionUpdate
 from .members import MemberCreate, MemberTransfer, MemberTransferOut, MemberUpdate
 from .pairings import PairingCreate, PairingEnd
 
 __all__ = [
     "BranchCreate", "BranchDissolve", "BranchMerge", "BranchUpdate", "CoverageAdd",
-    "CoverageEnd", "SecretarySet", "InstitutionCreate", "InstitutionUpdate", "MemberCreate",
+    "CoverageEnd", "SecretarySet", "InstitutionCover", "InstitutionCreate",
+    "InstitutionUpdate", "MemberCreate",
     "MemberTransfer", "MemberTransferOut", "MemberUpdate", "PairingCreate", "PairingEnd",
 ]

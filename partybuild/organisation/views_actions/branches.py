@@ -13,6 +13,7 @@ from partybuild.core.views_confirm import ConfirmedActionView, describe_changes
 from .. import forms, services
 from ..models import Branch, Coverage
 from ..scoping import branches_visible_to
+from ..selectors import today_or
 from ..services import ONE_DAY
 from .common import names, until
 
@@ -80,6 +81,10 @@ class BranchUpdate(BranchActionView):
 class CoverageAdd(BranchActionView):
     form_class = forms.CoverageAddForm
     title = _("新增覆盖机构")
+
+    def get_initial(self):
+        # The gaps page links here with the uncovered institution already chosen.
+        return {"institution": self.request.GET.get("institution"), "start": today_or(None)}
 
     def describe(self, form):
         data = form.cleaned_data

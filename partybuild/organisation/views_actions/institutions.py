@@ -12,6 +12,8 @@ from partybuild.core.views_confirm import ConfirmedActionView, describe_changes
 
 from .. import forms, services
 from ..scoping import institutions_visible_to
+from ..selectors import today_or
+from .common import until
 
 
 class InstitutionCreate(ConfirmedActionView):
@@ -64,6 +66,41 @@ class InstitutionUpdate(ConfirmedActionView):
 
     def get_success_url(self, result):
         return reverse("organisation:institution_detail", args=[result.pk])
+
+    def get_cancel_url(self):
+        return reverse("organisation:institution_detail", args=[self.object.pk])
+
+
+class InstitutionCover(ConfirmedActionView):
+    """Cover an uncovered institution by a branch the user picks (the gap page's fix)."""
+
+    form_class = forms.InstitutionCoverForm
+    title = _("安排支部覆盖")
+
+    def get_object(self):
+        return get_object_or_404(institutions_visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"branch": self.request.GET.get("branch"), "start": today_or(None)}
+
+    def describe(self, form):
+        data = form.cleaned_data
+        return [gettext("将从 %(start)s 起由“%(branch)s”覆盖机构“%(institution)s”，"
+                        "%(end)s。") % {
+            "start": fmt(data["start"]), "branch": data["branch"].name,
+            "institution": self.object.name, "end": until(data["end"]),
+        }]
+
+    def perform(self, form):
+        return services.coverage_add(acting_user=self.request.user,
+                                     institution=self.object, **form.cleaned_data)
+
+    def success_message(self, form, result):
+        return gettext("“%(branch)s”已开始覆盖“%(institution)s”。") % {
+            "branch": result.branch.name, "institution": self.object.name}
+
+    def get_success_url(self, result):
+        return reverse("organisation:institution_detail", args=[self.object.pk])
 
     def get_cancel_url(self):
         return reverse("organisation:institution_detail", args=[self.object.pk])

@@ -13,6 +13,7 @@ from partybuild.core.views_confirm import ConfirmedActionView, describe_changes
 from .. import forms, services
 from ..models import Member
 from ..scoping import members_visible_to
+from ..selectors import today_or
 from ..services import ONE_DAY
 
 
@@ -35,6 +36,10 @@ class MemberActionView(ConfirmedActionView):
 class MemberCreate(ConfirmedActionView):
     form_class = forms.MemberCreateForm
     title = _("新增党员")
+
+    def get_initial(self):
+        # A branch short of full members links here with itself chosen (the gaps page).
+        return {"branch": self.request.GET.get("branch"), "start": today_or(None)}
 
     def describe(self, form):
         data = form.cleaned_data
