@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from partybuild.accounts.scoping import region_path, scope
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
+from partybuild.core.natural import natural_sorted
 from partybuild.core.periods import holding_on_q
 
 from .models import Branch, Coverage, Institution, Member, Membership, Pairing
@@ -188,10 +189,51 @@ def branch_list(*, user, day: date | None = None) -> QuerySet[Branch]:
 
 
 @dataclass
+class MemberStay:
+    """One member's time in a branch: consecutive memberships joined into one row.
+
+    Making someone secretary (or handing the post on) ends one membership the day before
+    the next starts, in the same branch; the member never left, so the table shows one row
+    from the first start to the last end, with the latest membership's secretary flag.
+    """
+
+    member: Member
+    member_id: int
+    employer: Institution | None
+    employer_id: int | None
+    start: date
+    end: date | None
+    holding_today: bool
+    is_secretary: bool
+
+
+def member_stays(memberships: list[Membership]) -> list[MemberStay]:
+    """The memberships of one branch as stays: contiguous periods of a member joined."""
+    stays: list[MemberStay] = []
+    last_by_member: dict[int, MemberStay] = {}
+    for m in sorted(memberships, key=lambda m: (m.member_id, m.start)):
+        previous = last_by_member.get(m.member_id)
+        if previous is not None and previous.end is not None and (
+                m.start - previous.end).days <= 1:
+            previous.end = m.end
+            previous.holding_today = previous.holding_today or m.holding_today
+            previous.is_secretary = m.is_secretary
+            previous.employer, previous.employer_id = m.employer, m.employer_id
+            continue
+        stay = MemberStay(m.member, m.member_id, m.employer, m.employer_id, m.start, m.end,
+                          bool(m.holding_today), m.is_secretary)
+        stays.append(stay)
+        last_by_member[m.member_id] = stay
+    # Members here today first, then the most recent arrivals; numbers break ties.
+    return sorted(stays, key=lambda s: (not s.holding_today, -s.start.toordinal(),
+                                        s.member.number))
+
+
+@dataclass
 class BranchDetail:
     branch: Branch
     coverages: list[Coverage]
-    memberships: list[Membership]
+    memberships: list[MemberStay]
     secretaries: list[Membership]
     pairings: list[Pairing]
     timeline: list[TimelineEntry]
@@ -224,7 +266,8 @@ def branch_detail(*, user, pk: int, day: date | None = None) -> BranchDetail:
         HistorySource(Membership, Q(branch_id=branch.pk), describe=("member",)),
         HistorySource(Pairing, Q(branch_id=branch.pk), describe=("school_branch",)),
     )
-    return BranchDetail(branch, coverages, memberships, secretaries, pairings, entries, day)
+    return BranchDetail(branch, coverages, member_stays(memberships), secretaries, pairings,
+                        entries, day)
 
 
 # Members -------------------------------------------------------------------------------
@@ -420,13 +463,15 @@ def coverage_gaps(*, user, day: date | None = None) -> CoverageGaps:
         last_branch_name=Subquery(last_branch.values("branch__name")[:1]),
     )
     active = branch_list(user=user, day=day).filter(active_today=True)
+    # The gap lists are short and unpaginated, so they are put in natural order in Python
+    # (第二 before 第十); the paginated lists keep the database's order by name.
     return CoverageGaps(
         day=day,
-        uncovered=list(uncovered),
-        without_instructor=list(operating.filter(has_instructor_today=False)),
-        small_standalone=list(
+        uncovered=natural_sorted(uncovered),
+        without_instructor=natural_sorted(operating.filter(has_instructor_today=False)),
+        small_standalone=natural_sorted(
             active.filter(kind=Branch.Kind.STANDALONE,
                           full_members_today__lt=FULL_MEMBERS_FOR_STANDALONE)
         ),
-        without_secretary=list(active.filter(has_secretary_today=False)),
+        without_secretary=natural_sorted(active.filter(has_secretary_today=False)),
     )

@@ -138,3 +138,12 @@ def test_an_institution_of_another_county_cannot_be_covered_from_the_gap_form(
     assert client.post(url, {"branch": branch.pk, "start": "2024-03-01",
                              "confirm": "1"}).status_code == 404
     assert not Coverage.objects.exists()
+
+
+def test_the_gap_lists_are_in_natural_order(client, alice, committee_a):
+    for name in ("第十联合党支部", "第二联合党支部", "第三联合党支部", "第一联合党支部"):
+        BranchFactory(name=name, committee=committee_a)
+    client.force_login(alice)
+    gaps = client.get(GAPS).context["gaps"]
+    assert [b.name for b in gaps.without_secretary] == [
+        "第一联合党支部", "第二联合党支部", "第三联合党支部", "第十联合党支部"]
