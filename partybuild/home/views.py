@@ -4,8 +4,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from partybuild.core.access import structure_reader_required
+from partybuild.instructors.selectors import assignments_ending_soon
 from partybuild.organisation.selectors import coverage_gaps as gaps_on
-from partybuild.organisation.selectors import structure_figures, today_or
+from partybuild.organisation.selectors import (
+    members_without_branch,
+    pairing_school_spellings,
+    structure_figures,
+    today_or,
+)
 from partybuild.visits.selectors import my_month, parse_month
 
 from .search import clean_query, search
@@ -27,7 +33,14 @@ def home(request):
 @structure_reader_required
 def coverage_gaps(request):
     """The four kinds of coverage gap in the user's regions today, each with a way to fix it."""
-    return render(request, "home/coverage_gaps.html", {"gaps": gaps_on(user=request.user)})
+    user = request.user
+    return render(request, "home/coverage_gaps.html", {
+        "gaps": gaps_on(user=user),
+        # Data quality: not coverage gaps (not in their count), but each needs a person's look.
+        "without_branch": members_without_branch(user=user),
+        "school_spellings": pairing_school_spellings(user=user),
+        "ending_soon": assignments_ending_soon(user=user),
+    })
 
 
 def search_page(request):

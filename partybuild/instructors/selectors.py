@@ -1,7 +1,7 @@
 """Reads of instructors and their assignments, scoped to the user."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -64,3 +64,17 @@ def assigned_institutions(*, user, day: date | None = None) -> QuerySet[Institut
                                                      instructor__user=user)
     return institution_list(user=user, day=day).filter(Exists(mine))
 
+
+
+def assignments_ending_soon(*, user, day: date | None = None,
+                            within_days: int = 30) -> list[Assignment]:
+    """Assignments held today that end within `within_days`, with no successor arranged."""
+    day = today_or(day)
+    successor = Assignment.objects.filter(institution=OuterRef("institution"),
+                                          start__gt=OuterRef("end"))
+    return list(
+        scope(Assignment.objects.holding_on(day), user, "institution__region")
+        .filter(end__isnull=False, end__lte=day + timedelta(days=within_days))
+        .filter(~Exists(successor))
+        .select_related("institution", "instructor").order_by("end", "institution__name")
+    )

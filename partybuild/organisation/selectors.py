@@ -6,6 +6,7 @@ opened_on to closed_on, a branch is active from founded_on to dissolved_on, and 
 institution is covered only by a branch that is itself active on the day.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -475,3 +476,37 @@ def coverage_gaps(*, user, day: date | None = None) -> CoverageGaps:
         ),
         without_secretary=natural_sorted(active.filter(has_secretary_today=False)),
     )
+
+
+# Data quality --------------------------------------------------------------------------
+
+
+def members_without_branch(*, user, day: date | None = None) -> list[Member]:
+    """Members the user may see who belong to no branch today (a dissolved branch, a lapse).
+
+    Each carries `last_branch_name` and `last_end`, the branch and day they were last in.
+    """
+    day = today_or(day)
+    holding = Membership.objects.filter(member=OuterRef("pk")).filter(holding_on_q(day))
+    last = Membership.objects.filter(member=OuterRef("pk")).order_by("-start")
+    rows = (members_visible_to(user).filter(~Exists(holding))
+            .annotate(last_branch_name=Subquery(last.values("branch__name")[:1]),
+                      last_end=Subquery(last.values("end")[:1])))
+    return natural_sorted(rows)
+
+
+def school_spelling(name: str) -> str:
+    """A school's name reduced to what two spellings of it share: width, spaces, punctuation."""
+    folded = unicodedata.normalize("NFKC", name or "").casefold()
+    return "".join(ch for ch in folded
+                   if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+
+
+def pairing_school_spellings(*, user) -> list[tuple[str, list[Pairing]]]:
+    """Pairings whose school is written in more than one way, grouped by the shared spelling."""
+    groups: dict[str, list[Pairing]] = {}
+    for pairing in pairing_list(user=user):
+        groups.setdefault(school_spelling(pairing.school_branch.school), []).append(pairing)
+    return [(pairings[0].school_branch.school, pairings)
+            for _, pairings in sorted(groups.items())
+            if len({p.school_branch.school for p in pairings}) > 1]
