@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -342,7 +343,10 @@ def region_report(*, region: Region, year: int, as_of: date | None = None) -> Re
 
 def summary_sentences(figures: SummaryFigures, region_name: str) -> list[str]:
     """The summary figures written out as sentences for the region report."""
-    day = f"{figures.as_of.year}年{figures.as_of.month}月{figures.as_of.day}日"
+    # A running year's figures are taken today: "as of 31 December" would be a future date.
+    # Dates follow the language (2025年12月31日 / Dec. 31, 2025).
+    day = (_("今日") if figures.as_of >= timezone.localdate()
+           else date_format(figures.as_of, "DATE_FORMAT"))
     return [
         _("截至%(day)s，%(region)s共有在办校外培训机构 %(institutions)d 家，其中已被党组织覆盖 "
           "%(covered)d 家，尚无党建指导员 %(without)d 家。")

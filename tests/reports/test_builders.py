@@ -201,3 +201,17 @@ def test_builders_run_a_constant_number_of_queries(small_city, city, county_b, c
              queries(lambda: duty_cards(institutions=Institution.objects.all(), day=day)))
     assert after == before
     assert after[0] <= 30 and after[1] <= 15 and after[2] == 2
+
+
+def test_a_running_years_summary_is_as_of_today_and_english_dates_are_english(small_city,
+                                                                            city):
+    from django.utils import timezone, translation
+
+    running = region_report(region=city, year=timezone.localdate().year)
+    assert "".join(summary_sentences(running.figures, "益阳市")).startswith("截至今日，")
+    report = region_report(region=city, year=YEAR)
+    with translation.override("en"):
+        text = "".join(summary_sentences(report.figures, "Yiyang"))
+    assert text.startswith("As of Dec. 31, 2024, Yiyang")
+    with translation.override("en"):
+        assert "".join(summary_sentences(running.figures, "Yiyang")).startswith("As of today,")
