@@ -348,7 +348,7 @@ def test_an_unknown_header_is_reported_on_row_one(client, alice, county):
     ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 200, "XLSX 文件已损坏"),
     ("junk.csv", bytes(range(256)) * 40, "无法识别文件的编码"),
     ("binary.csv", b"name,code\x00\r\n" * 100, "不是文本表格"),
-    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "不支持旧版 .xls 文件"),
+    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "XLS 文件无法读取"),
     ("gbk.csv", b"\xff\xfe\xfd" * 50, "无法识别文件的编码"),
 ])
 def test_a_file_that_cannot_be_read_gets_a_clear_message_not_an_error_page(
