@@ -120,7 +120,7 @@ def test_a_template_downloads_as_an_xlsx_workbook_with_two_sheets(client, alice)
     assert len(workbook.sheetnames) == 2
     assert workbook.sheetnames[1] == "填写说明"
     headers = [cell.value for cell in workbook.worksheets[0][1]]
-    assert headers[:2] == ["机构名称", "统一社会信用代码"]
+    assert headers[:3] == ["序号", "机构名称", "统一社会信用代码"]
 
 
 # Dry run and confirmation ------------------------------------------------------------------
@@ -456,7 +456,8 @@ def test_a_pending_file_changed_on_disk_is_refused(client, alice, county, privat
     assert not Institution.objects.filter(credit_code__in=[CODE[5], CODE[6]]).exists()
 
 
-def test_a_long_list_of_problems_is_complete_in_the_copyable_text(client, alice, county):
+def test_a_long_list_of_problems_is_capped_on_the_page_and_complete_in_the_download(
+        client, alice, county):
     client.force_login(alice)
     rows = [[f"赫山区第{n}培训学校", CODE[5], "舞蹈", "有照有证", "430903", "2021-03-05"]
             for n in range(1200)]
@@ -465,6 +466,23 @@ def test_a_long_list_of_problems_is_complete_in_the_copyable_text(client, alice,
 
     page = response.content.decode()
     assert len(response.context["result"].errors) == 1200
-    assert page.count("</tr>") == 1000 + 1
-    assert "其余 200 个见下方完整列表" in page
-    assert "第 1201 行，列“类别”：类别“舞蹈”不在可选值中" in page
+    assert page.count("</tr>") == 200 + 1
+    assert "以及另外 1000 条问题" in page
+    assert "第 201 行，列“类别”：类别“舞蹈”不在可选值中" in page
+    assert "第 1201 行" not in page
+    download = client.post(reverse("imports:errors"),
+                           {"token": response.context["errors_token"]})
+    assert download["Content-Disposition"].startswith("attachment")
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 1200
+    assert lines[-1] == ("institutions.csv,1201,类别,"
+                         "类别“舞蹈”不在可选值中（学科类、文化艺术、体育、科技）")
+
+
+def test_the_problem_list_of_another_user_cannot_be_downloaded(client, alice, eve, county):
+    client.force_login(alice)
+    rows = [["赫山区第1培训学校", CODE[5], "舞蹈", "有照有证", "430903", "2021-03-05"]]
+    token = upload(client, "institutions", institutions_file(*rows)).context["errors_token"]
+    client.force_login(eve)
+    response = client.post(reverse("imports:errors"), {"token": token}, follow=True)
+    assert "问题列表已失效" in response.content.decode()
