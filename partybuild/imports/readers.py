@@ -141,8 +141,9 @@ def decode_csv(data: bytes) -> str:
         pass
     try:
         text = data.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(UNKNOWN_ENCODING) from error
+    except UnicodeDecodeError:
+        # UTF-8 rows at the end of a GB18030 file may fail too: name them below.
+        text = None
     lines = data.split(b"\n")
     first = next((line for line in lines if not line.isascii()), b"")
     if _is_utf8(first):
@@ -151,6 +152,8 @@ def decode_csv(data: bytes) -> str:
     foreign = _first_foreign_line(data, lambda line: not _is_non_ascii_utf8(line))
     if foreign is not None:
         raise _mixed(data, foreign, "GB18030", "gb18030")
+    if text is None:
+        raise ImportFileError(UNKNOWN_ENCODING)
     return text
 
 
