@@ -161,9 +161,13 @@ def _read_text(data: bytes) -> list[list]:
     text = decode_csv(data)
     if "\x00" in text:
         raise ImportFileError(BINARY_TEXT)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    # Excel's "Unicode 文本" and some WPS exports separate columns with tabs.
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    # Excel's "Unicode 文本" (UTF-16) and some WPS exports separate columns with tabs; the
+    # first lines may be a title without any separator, so look at the first few.
+    head = text[:65536].splitlines()[:HEADER_SEARCH_ROWS + 1]
+    tabs = max((line.count("\t") for line in head), default=0)
+    commas = max((line.count(",") for line in head), default=0)
+    utf16 = data.startswith(UTF16_BOMS)
+    delimiter = "\t" if tabs > commas or (utf16 and tabs) else ","
     rows = []
     try:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
