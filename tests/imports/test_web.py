@@ -53,7 +53,7 @@ def pending_files(media):
 
 @pytest.mark.parametrize("user", ["alice", "dave"])
 def test_staff_and_administrators_see_every_kind_with_a_template_and_an_upload_form(
-        client, request, user):
+        db, client, request, user):
     client.force_login(request.getfixturevalue(user))
 
     response = client.get(INDEX)
@@ -66,7 +66,7 @@ def test_staff_and_administrators_see_every_kind_with_a_template_and_an_upload_f
         assert kind_class.label in page
         assert reverse("imports:template", args=[name]) in page
         assert reverse("imports:upload", args=[name]) in page
-    assert 'accept=".csv,.xlsx"' in page
+    assert 'accept=".csv,.xlsx,.xls,.txt"' in page
     assert "统一社会信用代码" in page
 
 
