@@ -158,6 +158,9 @@ def decode_csv(data: bytes) -> str:
 
 
 def _read_text(data: bytes) -> list[list]:
+    if b"\x00" in data and not data.startswith(UTF16_BOMS):
+        # Binary data (a damaged workbook, a photo) before any guess about its encoding.
+        raise ImportFileError(BINARY_TEXT)
     text = decode_csv(data)
     if "\x00" in text:
         raise ImportFileError(BINARY_TEXT)
