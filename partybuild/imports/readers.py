@@ -158,9 +158,6 @@ def decode_csv(data: bytes) -> str:
 
 
 def _read_text(data: bytes) -> list[list]:
-    if b"\x00" in data and not data.startswith(UTF16_BOMS):
-        # Binary data (a damaged workbook, a photo) before any guess about its encoding.
-        raise ImportFileError(BINARY_TEXT)
     text = decode_csv(data)
     if "\x00" in text:
         raise ImportFileError(BINARY_TEXT)
@@ -396,7 +393,9 @@ def read_table(data: bytes, filename: str,
             rows = _read_text(data)
         except ImportFileError as error:
             # A file named as a workbook that is neither a workbook nor text was damaged.
-            if str(error) in (UNKNOWN_ENCODING, BINARY_TEXT):
+            # (random bytes may even look like two encodings mixed).
+            if str(error) in (UNKNOWN_ENCODING, BINARY_TEXT) or \
+                    str(error).startswith("文件混有两种编码"):
                 if filename.lower().endswith((".xlsx", ".xlsm")):
                     raise ImportFileError(BROKEN_XLSX) from error
                 if filename.lower().endswith(".xls"):
