@@ -251,6 +251,7 @@ EXPECTED: dict[str, Row] = {
     "imports:index": Row(get=EDITORS),
     "imports:confirm": require_post(EDITORS_POST),
     "imports:cancel": require_post(EDITORS_POST),
+    "imports:errors": require_post(EDITORS_POST),
     # Uploading only validates: the dry-run result page answers, nothing is written yet.
     "imports:upload": Row(get=EDITORS, post=EDITORS_POST,
                           post_ok={"alice": OK, "dave": OK, "eve": OK}),
@@ -427,6 +428,7 @@ BODIES: dict[str, Callable] = {
     "points:entry_correct": lambda c, w: {"date": f"{w.year}-06-01", "reason": "录入时分值有误"},
     "imports:confirm": lambda c, w: {"token": "0123456789abcdef"},
     "imports:cancel": lambda c, w: {"token": "0123456789abcdef"},
+    "imports:errors": lambda c, w: {"token": "0123456789abcdef"},
     "imports:upload": lambda c, w: {"file": SimpleUploadedFile(
         "机构.csv", "机构名称,统一社会信用代码\n".encode(), content_type="text/csv")},
     "scoring:recompute": lambda c, w: {"region": c.region.pk},
