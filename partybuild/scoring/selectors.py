@@ -27,9 +27,14 @@ from partybuild.points.models import PointEntry
 from partybuild.visits.models import FOUR_ONES, Visit
 
 from .engine import InstitutionScore, score_institutions
-from .models import RUBRIC_FIELDS, Inspection, RedListPublication, Rubric, Score
-from .rubric import DEFAULT_RUBRIC
-from .services import rubric_for_year
+from .models import RUBRIC_FIELDS, Inspection, RedListPublication, Rubric, RubricVersion, Score
+from .rubric import (
+    DEFAULT_RUBRIC,
+    HAZARD_STANDINGS,
+    as_of_day,
+    hazard_standing,
+    year_in_range,
+)
 
 
 def _label(name: str) -> str:
@@ -45,12 +50,46 @@ def last_year() -> int:
     return timezone.localdate().year - 1
 
 
+def sane_year(year: int) -> int:
+    """The year of a URL, or 404: year 0, 99999 or a 20-digit number is no page."""
+    if not year_in_range(year):
+        raise Http404
+    return year
+
+
+# Rubrics, read without writing -----------------------------------------------------------
+
+
+def rubric_of_year(year: int) -> Rubric:
+    """The year's rubric; an unsaved one with SCORING.md's defaults when none is stored yet.
+
+    Reading never writes: the row (and its version 1) is created by the first write that
+    needs it (a recompute, a rubric change, finalising), not by someone opening a page.
+    """
+    rubric = Rubric.objects.filter(year=sane_year(year)).first()
+    if rubric is None:
+        rubric = Rubric(year=year, version=1,
+                        **{name: getattr(DEFAULT_RUBRIC, name) for name in RUBRIC_FIELDS})
+    return rubric
+
+
+def rubric_version_of(year: int, version: int, current: Rubric | None = None):
+    """The rubric a score of that version was computed with: its snapshot, or the year's
+    rubric when that is still the same version (or a year with no rubric row yet)."""
+    snapshot = RubricVersion.objects.filter(year=year, version=version).first()
+    if snapshot is not None:
+        return snapshot
+    current = current if current is not None else rubric_of_year(year)
+    return current
+
+
 # The year's list ------------------------------------------------------------------------------
 
 
 def score_list(*, user, year: int) -> QuerySet[Score]:
     """The stored scores of the year for the institutions the user may see, best first."""
-    return (Score.objects.filter(year=year, institution__in=institutions_visible_to(user))
+    return (Score.objects.filter(year=sane_year(year),
+                                 institution__in=institutions_visible_to(user))
             .select_related("institution__region")
             .order_by("-total", "institution__credit_code"))
 
@@ -82,6 +121,15 @@ class MonthRow:
 class HazardRow:
     hazard: object
     on_time: bool
+    standing: str = "on_time"
+
+    @property
+    def label(self) -> str:
+        return str(HAZARD_STANDINGS[self.standing][0])
+
+    @property
+    def tone(self) -> str:
+        return HAZARD_STANDINGS[self.standing][1]
 
 
 @dataclass
@@ -91,6 +139,8 @@ class ScorePage:
     rubric: Rubric
     stored: Score | None
     live: InstitutionScore | None
+    # The maxima the stored score was computed with (its rubric version), not today's.
+    stored_rubric: object | None
     months: list[MonthRow]
     activities: list
     hazards: list[HazardRow]
@@ -114,8 +164,11 @@ def institution_in_scope(*, user, pk: int) -> Institution:
 def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     """Every item of the institution's score with the records behind it."""
     institution = institution_in_scope(user=user, pk=institution_pk)
-    rubric = rubric_for_year(year)
+    rubric = rubric_of_year(year)
     stored = Score.objects.filter(institution=institution, year=year).first()
+    stored_rubric = (rubric_version_of(year, stored.rubric_version, rubric)
+                     if stored is not None and stored.rubric_version != rubric.version
+                     else rubric)
     live_scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
                                      year=year, rubric=rubric.values())
     live = live_scores[0] if live_scores else None
@@ -141,7 +194,10 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
                       .select_related("branch").order_by("date", "pk"))
     hazards_in_year = (hazards_visible_to(user).filter(institution=institution)
                        .select_related("instructor").order_by("found_on", "pk"))
-    hazards = [HazardRow(h, h.rectified_on is not None and h.rectified_on <= h.deadline)
+    as_of = as_of_day(year, timezone.localdate())
+    hazards = [HazardRow(h, h.rectified_on is not None and h.rectified_on <= h.deadline,
+                         hazard_standing(deadline=h.deadline, rectified_on=h.rectified_on,
+                                         as_of=as_of))
                for h in hazards_in_year.filter(in_year_q(year, "found_on"))]
     year_end = date(year, 12, 31)
     overdue = list(hazards_in_year.filter(found_on__lte=year_end, deadline__lt=year_end)
@@ -153,7 +209,8 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     differs = bool(stored and live and stored.total != live.total)
     return ScorePage(
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
-        months=months, activities=activities, hazards=hazards, overdue_hazards=overdue,
+        stored_rubric=stored_rubric, months=months, activities=activities, hazards=hazards,
+        overdue_hazards=overdue,
         point_entries=entries, clues=clues, differs=differs,
         inspection=Inspection.objects.filter(institution=institution, year=year).first(),
     )
@@ -203,6 +260,7 @@ class InspectionPage:
 
 def inspection_page(*, user, institution_pk: int, year: int) -> InspectionPage:
     """The inspection of the year (unsaved until a reviewer first enters something)."""
+    sane_year(year)
     institution = institution_in_scope(user=user, pk=institution_pk)
     stored = Score.objects.filter(institution=institution, year=year).first()
     inspection = (Inspection.objects.select_related("finalised_by")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
 
 from .models import Score
+from .rubric import deduction_display
 
 GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
 
@@ -45,6 +46,13 @@ class ScoreTable(UserAwareTable):
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_name(self, value):
+        return value
+
+    def render_deductions(self, value):
+        # Shown negative like every page and PDF; the exports keep the stored amount.
+        return deduction_display(value)
+
+    def value_deductions(self, value):
         return value
 
     def render_grade(self, value):

@@ -55,7 +55,7 @@ class ScoreList(ListPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
-        context.update(year=year, rubric=services.rubric_for_year(year),
+        context.update(year=year, rubric=selectors.rubric_of_year(year),
                        may_recompute=services.may_recompute(self.request.user),
                        is_admin=services.is_admin(self.request.user),
                        years=[selectors.last_year() + 1 - n for n in range(6)])
@@ -157,7 +157,7 @@ def score_detail(request, year: int, pk: int):
 @structure_reader_required
 def rubric_detail(request, year: int):
     """The year's rubric beside the default of SCORING.md, and its change history."""
-    rubric = services.rubric_for_year(year)
+    rubric = selectors.rubric_of_year(year)
     return render(request, "scoring/rubric_detail.html", {
         "rubric": rubric, "year": year, "lines": selectors.rubric_lines(rubric),
         "history": selectors.rubric_timeline(rubric),
@@ -170,7 +170,8 @@ class RubricEdit(ScoringAction):
     title = _("修改评分细则")
 
     def get_object(self):
-        return services.rubric_for_year(self.kwargs["year"])
+        # Unsaved (the defaults) while the year has no rubric: opening the form writes nothing.
+        return selectors.rubric_of_year(self.kwargs["year"])
 
     def get(self, request, *args, **kwargs):
         if self.object.is_finalised:
@@ -184,7 +185,7 @@ class RubricEdit(ScoringAction):
     def object_copy(self):
         # The ModelForm writes into its instance while validating; keep self.object intact
         # so the confirmation page can show old → new.
-        return services.rubric_for_year(self.kwargs["year"])
+        return selectors.rubric_of_year(self.kwargs["year"])
 
     def describe(self, form):
         lines = []

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from partybuild.core.periods import holding_on_q, overlapping_q
 from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Institution
 from partybuild.organisation.selectors import count_of, flag, operating_on_q, today_or
+from partybuild.scoring.rubric import year_in_range
 
 from .models import FOUR_ONES, Clue, Hazard, HazardEvidence, Visit, VisitEvidence
 
@@ -56,6 +58,16 @@ def parse_month(value: str | None) -> date | None:
         return date(year, month, 1)
     except ValueError:
         return None
+
+
+def requested_month(value: str | None) -> date | None:
+    """The month a page was asked for in ?month=: None when absent or not a month (the page
+    shows the current one), 404 for a month out of the years the application keeps
+    (0001-01 would send the month navigation past the first day the calendar has)."""
+    first = parse_month(value)
+    if first is not None and not year_in_range(first.year):
+        raise Http404
+    return first
 
 
 # Hazard states ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from django import template
 
 from partybuild.scoring import selectors, services
+from partybuild.scoring.rubric import deduction_display
 
 register = template.Library()
 
@@ -14,3 +15,9 @@ def institution_score_panel(institution, user):
         return {"hidden": True}
     return {"institution": institution, "hidden": False,
             **selectors.institution_score_panel(user=user, institution=institution)}
+
+
+@register.filter
+def deduction(value) -> str:
+    """A deduction with its sign, the one convention of every page: -10.00 or 0.00."""
+    return deduction_display(value)
