@@ -9,10 +9,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import (
     clues_visible_to,
@@ -87,11 +98,85 @@ def rubric_version_of(year: int, version: int, current: Rubric | None = None):
 
 
 def score_list(*, user, year: int) -> QuerySet[Score]:
-    """The stored scores of the year for the institutions the user may see, best first."""
+    """The stored scores of the year for the institutions the user may see, best first, each
+    with the status of its inspection (inspection_status, one of INSPECTION_STATUSES)."""
     return (Score.objects.filter(year=sane_year(year),
                                  institution__in=institutions_visible_to(user))
             .select_related("institution__region")
+            .annotate(inspection_status=inspection_status_of("institution", year))
             .order_by("-total", "institution__credit_code"))
+
+
+# The status of a year's inspections -----------------------------------------------------------
+
+NOT_STARTED, INCOMPLETE, READY, FINALISED = "not_started", "incomplete", "ready", "finalised"
+INSPECTION_STATUSES = {
+    NOT_STARTED: (_("未开始"), "warn"),
+    INCOMPLETE: (_("未完成"), "warn"),
+    READY: (_("待定稿"), ""),
+    FINALISED: (_("已定稿"), "ok"),
+}
+
+# Every section entered: the party-building one (computed or adjusted) and the four others.
+COMPLETE_Q = (Q(party_building_computed__isnull=False) | Q(party_building_adjusted__isnull=False)) \
+    & Q(conditions__isnull=False, teaching__isnull=False, finance__isnull=False,
+        safety__isnull=False)
+
+
+def inspection_status_of(institution_ref: str, year: int) -> Case:
+    """SQL for the inspection status of the institution named by `institution_ref` (an outer
+    reference): three EXISTS, so a list of any length costs no extra query."""
+    of_year = Inspection.objects.filter(institution=OuterRef(institution_ref), year=year)
+    return Case(
+        When(Exists(of_year.filter(finalised_at__isnull=False)), then=Value(FINALISED)),
+        When(Exists(of_year.filter(COMPLETE_Q)), then=Value(READY)),
+        When(Exists(of_year), then=Value(INCOMPLETE)),
+        default=Value(NOT_STARTED), output_field=CharField(),
+    )
+
+
+def ready_inspections(*, user, year: int, region=None) -> QuerySet[Inspection]:
+    """The user's open inspections of the year with every section entered (待定稿)."""
+    institutions = institutions_visible_to(user)
+    if region is not None:
+        institutions = institutions.filter(region__path__startswith=region.path)
+    return (Inspection.objects.filter(year=sane_year(year), finalised_at__isnull=True,
+                                      institution__in=institutions)
+            .filter(COMPLETE_Q).select_related("institution").order_by("institution__name"))
+
+
+@dataclass
+class StatusCount:
+    key: str
+    label: str
+    tone: str
+    count: int
+
+
+@dataclass
+class ReviewerWorkspace:
+    year: int
+    statuses: list[StatusCount]
+
+    @property
+    def total(self) -> int:
+        return sum(status.count for status in self.statuses)
+
+    @property
+    def ready(self) -> int:
+        return next(status.count for status in self.statuses if status.key == READY)
+
+
+def reviewer_workspace(*, user, year: int | None = None) -> ReviewerWorkspace:
+    """How the year's inspections of the user's region stand: one query, four counts over
+    the institutions with a stored score (those the score list shows)."""
+    year = year or last_year()
+    counts = dict(score_list(user=user, year=year).order_by()
+                  .values_list("inspection_status").annotate(n=Count("pk")))
+    return ReviewerWorkspace(year=year, statuses=[
+        StatusCount(key, str(label), tone, counts.get(key, 0))
+        for key, (label, tone) in INSPECTION_STATUSES.items()
+    ])
 
 
 # One institution's score, explained --------------------------------------------------------

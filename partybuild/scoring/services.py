@@ -355,6 +355,22 @@ def inspection_finalise(*, acting_user, inspection: Inspection) -> Inspection:
 
 
 @transaction.atomic
+def inspections_finalise_ready(*, acting_user, year: int, region: Region | None = None
+                               ) -> list[Inspection]:
+    """Finalise every open inspection of the year with all five sections entered (待定稿),
+    in the user's scope or the region chosen: the reviewer's one confirmed step. All or
+    nothing: if another reviewer finalised one meanwhile, nothing is finalised and the
+    message says who did."""
+    from .selectors import ready_inspections  # selectors never import services: no cycle
+
+    _require_reviewer(acting_user)
+    if region is not None and not user_may_see_region(acting_user, region):
+        raise ValidationError(_("该区划不在您管辖的范围内。"))
+    return [inspection_finalise(acting_user=acting_user, inspection=inspection)
+            for inspection in ready_inspections(user=acting_user, year=year, region=region)]
+
+
+@transaction.atomic
 def inspection_reopen(*, acting_user, inspection: Inspection, reason: str) -> Inspection:
     """Reopen a finalised inspection (administrators only, with a reason)."""
     _require_admin(acting_user)

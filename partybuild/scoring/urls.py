@@ -17,6 +17,8 @@ urlpatterns = [
     path("<year:year>/red-list/", views.red_list_admin, name="red_list"),
     path("<year:year>/red-list/publish/", views.RedListPublish.as_view(),
          name="red_list_publish"),
+    path("<year:year>/inspections/finalise/", views.InspectionsFinalise.as_view(),
+         name="inspections_finalise"),
     path("<year:year>/institutions/<int:pk>/", views.score_detail, name="score_detail"),
     path("<year:year>/institutions/<int:pk>/recompute/", views.RecomputeInstitution.as_view(),
          name="recompute_institution"),

@@ -21,3 +21,11 @@ def institution_score_panel(institution, user):
 def deduction(value) -> str:
     """A deduction with its sign, the one convention of every page: -10.00 or 0.00."""
     return deduction_display(value)
+
+
+@register.inclusion_tag("scoring/_reviewer_workspace.html")
+def reviewer_workspace(user):
+    """The reviewer's home: last year's inspections of their region by status (one query)."""
+    if not services.may_review(user):
+        return {"hidden": True}
+    return {"hidden": False, "workspace": selectors.reviewer_workspace(user=user)}
