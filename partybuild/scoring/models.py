@@ -12,7 +12,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .rubric import DEFAULT_RUBRIC, RubricValues
+from .rubric import DEFAULT_RUBRIC, FIRST_YEAR, LAST_YEAR, RubricValues, year_in_range
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 SCORE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -122,6 +122,9 @@ class Rubric(models.Model):
 
     def clean(self):
         super().clean()
+        if self.year is not None and not year_in_range(self.year):
+            raise ValidationError({"year": _("年度须在 %(first)d 到 %(last)d 之间。")
+                                   % {"first": FIRST_YEAR, "last": LAST_YEAR}})
         if not self.is_finalised:
             problems = rubric_problems(self)
             if problems:

@@ -323,6 +323,11 @@ def rubric_lines(rubric: Rubric) -> list[RubricLine]:
             for name in RUBRIC_FIELDS]
 
 
+def rubric_versions(year: int) -> list[RubricVersion]:
+    """Every version of the year's rubric, newest first: what each stored score used."""
+    return list(RubricVersion.objects.filter(year=year).select_related("created_by"))
+
+
 def rubric_timeline(rubric: Rubric) -> list[TimelineEntry]:
     return timeline(HistorySource(Rubric, Q(id=rubric.pk)))
 

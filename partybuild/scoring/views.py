@@ -162,6 +162,7 @@ def rubric_detail(request, year: int):
     return render(request, "scoring/rubric_detail.html", {
         "rubric": rubric, "year": year, "lines": selectors.rubric_lines(rubric),
         "history": selectors.rubric_timeline(rubric),
+        "versions": selectors.rubric_versions(year),
         "is_admin": services.is_admin(request.user),
     })
 
