@@ -233,8 +233,13 @@ class ScorePage:
     point_entries: list[PointEntry]
     clues: list
     inspection: Inspection | None = None
+    as_of: date | None = None
     differs: bool = False
     extra: dict = field(default_factory=dict)
+
+    @property
+    def year_over(self) -> bool:
+        return self.as_of == date(self.year, 12, 31)
 
     @property
     def activities_capped(self) -> int:
@@ -284,9 +289,10 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
                          hazard_standing(deadline=h.deadline, rectified_on=h.rectified_on,
                                          as_of=as_of))
                for h in hazards_in_year.filter(in_year_q(year, "found_on"))]
-    year_end = date(year, 12, 31)
-    overdue = list(hazards_in_year.filter(found_on__lte=year_end, deadline__lt=year_end)
-                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=year_end)))
+    # Overdue on the as-of day (31 December, or today while the year runs): the deadline
+    # has passed and the hazard was not rectified by then.
+    overdue = list(hazards_in_year.filter(found_on__lte=as_of, deadline__lt=as_of)
+                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=as_of)))
     entries = list(PointEntry.objects.filter(in_year_q(year), institution=institution)
                    .order_by("date", "pk"))
     clues = list(clues_visible_to(user).filter(in_year_q(year), institution=institution,
@@ -295,7 +301,7 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     return ScorePage(
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
         stored_rubric=stored_rubric, months=months, activities=activities, hazards=hazards,
-        overdue_hazards=overdue,
+        overdue_hazards=overdue, as_of=as_of,
         point_entries=entries, clues=clues, differs=differs,
         inspection=Inspection.objects.filter(institution=institution, year=year).first(),
     )

@@ -28,6 +28,7 @@ from .models import (
     Score,
 )
 from .rubric import DEFAULT_RUBRIC, FIRST_YEAR, LAST_YEAR, year_in_range
+from .selectors import ready_inspections
 
 SECTIONS = ("conditions", "teaching", "finance", "safety")
 
@@ -361,8 +362,6 @@ def inspections_finalise_ready(*, acting_user, year: int, region: Region | None 
     in the user's scope or the region chosen: the reviewer's one confirmed step. All or
     nothing: if another reviewer finalised one meanwhile, nothing is finalised and the
     message says who did."""
-    from .selectors import ready_inspections  # selectors never import services: no cycle
-
     _require_reviewer(acting_user)
     if region is not None and not user_may_see_region(acting_user, region):
         raise ValidationError(_("该区划不在您管辖的范围内。"))

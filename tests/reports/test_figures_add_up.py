@@ -89,6 +89,8 @@ def test_a_hazard_whose_deadline_has_not_passed_is_not_overdue(client, county_a,
     assert "未到期" in pending and "逾期" not in pending
     overdue = content.split("灭火器过期")[1].split("</tr>")[0]
     assert "逾期" in overdue
+    # Only the one whose deadline has passed counts as overdue today.
+    assert f"截至 {today.isoformat()} 已有 1 处隐患逾期未整改" in content
     text = pdf_text(institution_report_pdf(institution_report(institution=institution,
                                                               year=today.year)))
     assert "安全出口指示灯损坏" in text
