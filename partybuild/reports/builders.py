@@ -305,6 +305,18 @@ class RegionReport:
     ranking: list[RankLine]
     red_list: list[RankLine] = field(default_factory=list)
 
+    @property
+    def districts_total(self) -> DistrictLine:
+        """The 合计 line under the breakdown: with the 本级 line, it is the region's figures."""
+        total = DistrictLine(self.region_code, _("合计"))
+        for line in self.districts:
+            total.institutions += line.institutions
+            total.months_in_scope += line.months_in_scope
+            total.covered_months += line.covered_months
+            total.total_sum += line.total_sum
+            total.red_list += line.red_list
+        return total
+
 
 def region_report(*, region: Region, year: int, as_of: date | None = None) -> RegionReport:
     """The region's figures, monthly rates, districts, grades, ranking and red list."""

@@ -340,7 +340,7 @@ def region_report_pdf(report: RegionReport) -> bytes:
         rows = [[_("区划"), _("计分机构"), _("覆盖率%"), _("平均总分"), _("红名单")]]
         rows += [[line.name, str(line.institutions), f"{line.coverage_rate}",
                   _number(line.average_total), str(line.red_list)]
-                 for line in report.districts]
+                 for line in [*report.districts, report.districts_total]]
         story.append(_table(rows, [60 * mm, 28 * mm, 28 * mm, 28 * mm, 28 * mm]))
     else:
         story.append(Paragraph(_("该区划没有下辖区划。"), styles["body"]))

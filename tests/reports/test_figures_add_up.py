@@ -35,6 +35,8 @@ def assert_lines_add_up(report):
     assert sum(line.red_list for line in report.districts) == len(report.red_list)
     assert sum(line.total_sum for line in report.districts) == sum(
         line.total for line in report.ranking)
+    total = report.districts_total
+    assert (total.institutions, total.average_total) == (report.scored, report.average_total)
 
 
 def test_the_lines_of_every_region_report_add_up_to_the_region(own_level):
@@ -64,8 +66,10 @@ def test_the_dashboard_lines_add_up_and_show_the_own_level_line(client, own_leve
 
 
 def test_the_region_pdf_lists_the_own_level_line(own_level, city):
-    text = pdf_text(region_report_pdf(region_report(region=city, year=YEAR)))
+    report = region_report(region=city, year=YEAR)
+    text = pdf_text(region_report_pdf(report))
     assert "益阳市（本级）1" in text
+    assert f"合计{report.scored}" in text
 
 
 # 逾期 only past the deadline ----------------------------------------------------------------
