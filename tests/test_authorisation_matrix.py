@@ -278,6 +278,9 @@ EXPECTED: dict[str, Row] = {
     "scoring:inspection_finalise": reviewer_form(),
     # The world's inspections are open, so the allowed POST is told there is nothing to reopen.
     "scoring:inspection_reopen": admin_action("institution", post_ok={"dave": OK}),
+    # Finalising every complete inspection of a region at once: reviewers and administrators.
+    "scoring:inspections_finalise": Row(get=REVIEWERS, post=REVIEWERS_POST,
+                                        post_ok=REVIEWERS_WRITE),
     # Reports: staff, reviewers, administrators; instructors print their duty cards.
     "reports:dashboard": Row(get=READERS),
     "reports:region_pdf": Row(get=READERS, download=True),
@@ -436,6 +439,7 @@ BODIES: dict[str, Callable] = {
     "scoring:inspection_adjust": lambda c, w: {"adjusted": "85", "reason": "台账补充完整"},
     "scoring:inspection_section": lambda c, w: {"score": "90", "comment": "消防设施齐全"},
     "scoring:inspection_reopen": lambda c, w: {"reason": "安全管理得分录入有误"},
+    "scoring:inspections_finalise": lambda c, w: {"region": c.region.pk},
 }
 
 

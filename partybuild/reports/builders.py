@@ -28,7 +28,10 @@ from partybuild.scoring.rubric import (
     GRADE_FAIL,
     GRADE_GOOD,
     GRADE_PASS,
+    HAZARD_STANDINGS,
     RubricValues,
+    as_of_day,
+    hazard_standing,
 )
 from partybuild.scoring.summary import SummaryFigures, summary_figures
 from partybuild.visits.models import FOUR_ONES, Hazard, Visit
@@ -104,6 +107,16 @@ class HazardLine:
     deadline: date
     rectified_on: date | None
     on_time: bool
+    standing: str = "on_time"
+
+    @property
+    def standing_label(self) -> str:
+        """The report's 按期 column: 是 / 否 once rectified; 逾期 or 未到期 while open."""
+        if self.standing == "on_time":
+            return _("是")
+        if self.standing == "late":
+            return _("否")
+        return str(HAZARD_STANDINGS[self.standing][0])
 
 
 @dataclass
@@ -207,11 +220,14 @@ def institution_report(*, institution: Institution, year: int) -> InstitutionRep
         for activity in activities_counting_for(institution=institution, year=year)
         .select_related("branch").order_by("date", "pk")
     ]
+    as_of = as_of_day(year, timezone.localdate())
     hazards = [
         HazardLine(hazard.found_on, hazard.get_category_display(),
                    hazard.get_severity_display(), hazard.description, hazard.deadline,
                    hazard.rectified_on,
-                   hazard.rectified_on is not None and hazard.rectified_on <= hazard.deadline)
+                   hazard.rectified_on is not None and hazard.rectified_on <= hazard.deadline,
+                   hazard_standing(deadline=hazard.deadline, rectified_on=hazard.rectified_on,
+                                   as_of=as_of))
         for hazard in Hazard.objects.filter(institution=institution, found_on__year=year)
         .order_by("found_on", "pk")
     ]
@@ -243,6 +259,8 @@ class MonthRate:
 class DistrictLine:
     code: str
     name: str
+    # The 本级 line: institutions registered at the region itself, not in a child region.
+    own_level: bool = False
     institutions: int = 0
     months_in_scope: int = 0
     covered_months: int = 0
@@ -288,6 +306,18 @@ class RegionReport:
     ranking: list[RankLine]
     red_list: list[RankLine] = field(default_factory=list)
 
+    @property
+    def districts_total(self) -> DistrictLine:
+        """The 合计 line under the breakdown: with the 本级 line, it is the region's figures."""
+        total = DistrictLine(self.region_code, _("合计"))
+        for line in self.districts:
+            total.institutions += line.institutions
+            total.months_in_scope += line.months_in_scope
+            total.covered_months += line.covered_months
+            total.total_sum += line.total_sum
+            total.red_list += line.red_list
+        return total
+
 
 def region_report(*, region: Region, year: int, as_of: date | None = None) -> RegionReport:
     """The region's figures, monthly rates, districts, grades, ranking and red list."""
@@ -301,6 +331,10 @@ def region_report(*, region: Region, year: int, as_of: date | None = None) -> Re
     children = sorted((row for row in regions.values() if row["parent_id"] == region.pk),
                       key=lambda row: row["code"])
     districts = {row["code"]: DistrictLine(row["code"], row["name"]) for row in children}
+    # Institutions registered at the region itself get a 本级 line, so that the lines add
+    # up to the region's figures (a county's own institutions are often half of them).
+    own_level = DistrictLine(region.code, _("%(region)s（本级）") % {"region": region.name},
+                             own_level=True)
 
     completion = {month: MonthRate(month, 0, 0) for month in MONTHS}
     coverage = {month: MonthRate(month, 0, 0) for month in MONTHS}
@@ -313,7 +347,7 @@ def region_report(*, region: Region, year: int, as_of: date | None = None) -> Re
             coverage[month].count += month in covered
         # The district is the child region whose path starts the institution's region path.
         parts = regions[score.region_code]["path"].removeprefix(region.path).split("/")
-        district = districts.get(parts[0]) if parts[0] else None
+        district = districts.get(parts[0], own_level) if parts[0] else own_level
         if district is not None:
             district.institutions += 1
             district.months_in_scope += len(score.months)
@@ -334,7 +368,9 @@ def region_report(*, region: Region, year: int, as_of: date | None = None) -> Re
         year=year, region_code=region.code, region_name=region.name, figures=figures,
         scored=len(scores), average_total=average,
         four_ones_completion=list(completion.values()), coverage=list(coverage.values()),
-        districts=list(districts.values()),
+        # Like the completeness page: the 本级 line when the region itself has institutions.
+        districts=([own_level] if districts and own_level.institutions else [])
+        + list(districts.values()),
         grades=[(grade, grade_counts.get(grade, 0)) for grade in GRADES],
         ranking=ranking, red_list=[line for line in ranking if line.red_list],
     )

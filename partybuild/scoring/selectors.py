@@ -9,10 +9,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partybuild.activities.selectors import activities_counting_for
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
@@ -23,9 +34,14 @@ from partybuild.visits.models import FOUR_ONES, Visit
 from partybuild.visits.scoping import clues_visible_to, hazards_visible_to, visits_visible_to
 
 from .engine import InstitutionScore, score_institutions
-from .models import RUBRIC_FIELDS, Inspection, RedListPublication, Rubric, Score
-from .rubric import DEFAULT_RUBRIC
-from .services import rubric_for_year
+from .models import RUBRIC_FIELDS, Inspection, RedListPublication, Rubric, RubricVersion, Score
+from .rubric import (
+    DEFAULT_RUBRIC,
+    HAZARD_STANDINGS,
+    as_of_day,
+    hazard_standing,
+    year_in_range,
+)
 
 
 def _label(name: str) -> str:
@@ -41,14 +57,122 @@ def last_year() -> int:
     return timezone.localdate().year - 1
 
 
+def sane_year(year: int) -> int:
+    """The year of a URL, or 404: year 0, 99999 or a 20-digit number is no page."""
+    if not year_in_range(year):
+        raise Http404
+    return year
+
+
+# Rubrics, read without writing -----------------------------------------------------------
+
+
+def rubric_of_year(year: int) -> Rubric:
+    """The year's rubric; an unsaved one with SCORING.md's defaults when none is stored yet.
+
+    Reading never writes: the row (and its version 1) is created by the first write that
+    needs it (a recompute, a rubric change, finalising), not by someone opening a page.
+    """
+    rubric = Rubric.objects.filter(year=sane_year(year)).first()
+    if rubric is None:
+        rubric = Rubric(year=year, version=1,
+                        **{name: getattr(DEFAULT_RUBRIC, name) for name in RUBRIC_FIELDS})
+    return rubric
+
+
+def rubric_version_of(year: int, version: int, current: Rubric | None = None):
+    """The rubric a score of that version was computed with: its snapshot, or the year's
+    rubric when that is still the same version (or a year with no rubric row yet)."""
+    snapshot = RubricVersion.objects.filter(year=year, version=version).first()
+    if snapshot is not None:
+        return snapshot
+    current = current if current is not None else rubric_of_year(year)
+    return current
+
+
 # The year's list ------------------------------------------------------------------------------
 
 
 def score_list(*, user, year: int) -> QuerySet[Score]:
-    """The stored scores of the year for the institutions the user may see, best first."""
-    return (Score.objects.filter(year=year, institution__in=institutions_visible_to(user))
+    """The stored scores of the year for the institutions the user may see, best first, each
+    with the status of its inspection (inspection_status, one of INSPECTION_STATUSES)."""
+    return (Score.objects.filter(year=sane_year(year),
+                                 institution__in=institutions_visible_to(user))
             .select_related("institution__region")
+            .annotate(inspection_status=inspection_status_of("institution", year))
             .order_by("-total", "institution__credit_code"))
+
+
+# The status of a year's inspections -----------------------------------------------------------
+
+NOT_STARTED, INCOMPLETE, READY, FINALISED = "not_started", "incomplete", "ready", "finalised"
+INSPECTION_STATUSES = {
+    NOT_STARTED: (_("未开始"), "warn"),
+    INCOMPLETE: (_("未完成"), "warn"),
+    READY: (_("待定稿"), ""),
+    FINALISED: (_("已定稿"), "ok"),
+}
+
+# Every section entered: the party-building one (computed or adjusted) and the four others.
+COMPLETE_Q = (Q(party_building_computed__isnull=False) | Q(party_building_adjusted__isnull=False)) \
+    & Q(conditions__isnull=False, teaching__isnull=False, finance__isnull=False,
+        safety__isnull=False)
+
+
+def inspection_status_of(institution_ref: str, year: int) -> Case:
+    """SQL for the inspection status of the institution named by `institution_ref` (an outer
+    reference): three EXISTS, so a list of any length costs no extra query."""
+    of_year = Inspection.objects.filter(institution=OuterRef(institution_ref), year=year)
+    return Case(
+        When(Exists(of_year.filter(finalised_at__isnull=False)), then=Value(FINALISED)),
+        When(Exists(of_year.filter(COMPLETE_Q)), then=Value(READY)),
+        When(Exists(of_year), then=Value(INCOMPLETE)),
+        default=Value(NOT_STARTED), output_field=CharField(),
+    )
+
+
+def ready_inspections(*, user, year: int, region=None) -> QuerySet[Inspection]:
+    """The user's open inspections of the year with every section entered (待定稿)."""
+    institutions = institutions_visible_to(user)
+    if region is not None:
+        institutions = institutions.filter(region__path__startswith=region.path)
+    return (Inspection.objects.filter(year=sane_year(year), finalised_at__isnull=True,
+                                      institution__in=institutions)
+            .filter(COMPLETE_Q).select_related("institution").order_by("institution__name"))
+
+
+@dataclass
+class StatusCount:
+    key: str
+    label: str
+    tone: str
+    count: int
+
+
+@dataclass
+class ReviewerWorkspace:
+    year: int
+    statuses: list[StatusCount]
+
+    @property
+    def total(self) -> int:
+        return sum(status.count for status in self.statuses)
+
+    @property
+    def ready(self) -> int:
+        return next(status.count for status in self.statuses if status.key == READY)
+
+
+def reviewer_workspace(*, user, year: int | None = None) -> ReviewerWorkspace:
+    """How the year's inspections of the user's region stand: one query, four counts over
+    the institutions with a stored score (those the score list shows)."""
+    year = year or last_year()
+    counts = dict(score_list(user=user, year=year).order_by()
+                  .values_list("inspection_status").annotate(n=Count("pk")))
+    return ReviewerWorkspace(year=year, statuses=[
+        StatusCount(key, str(label), tone, counts.get(key, 0))
+        for key, (label, tone) in INSPECTION_STATUSES.items()
+    ])
 
 
 # One institution's score, explained --------------------------------------------------------
@@ -78,6 +202,15 @@ class MonthRow:
 class HazardRow:
     hazard: object
     on_time: bool
+    standing: str = "on_time"
+
+    @property
+    def label(self) -> str:
+        return str(HAZARD_STANDINGS[self.standing][0])
+
+    @property
+    def tone(self) -> str:
+        return HAZARD_STANDINGS[self.standing][1]
 
 
 @dataclass
@@ -87,6 +220,8 @@ class ScorePage:
     rubric: Rubric
     stored: Score | None
     live: InstitutionScore | None
+    # The maxima the stored score was computed with (its rubric version), not today's.
+    stored_rubric: object | None
     months: list[MonthRow]
     activities: list
     hazards: list[HazardRow]
@@ -94,8 +229,13 @@ class ScorePage:
     point_entries: list[PointEntry]
     clues: list
     inspection: Inspection | None = None
+    as_of: date | None = None
     differs: bool = False
     extra: dict = field(default_factory=dict)
+
+    @property
+    def year_over(self) -> bool:
+        return self.as_of == date(self.year, 12, 31)
 
     @property
     def activities_capped(self) -> int:
@@ -110,8 +250,11 @@ def institution_in_scope(*, user, pk: int) -> Institution:
 def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     """Every item of the institution's score with the records behind it."""
     institution = institution_in_scope(user=user, pk=institution_pk)
-    rubric = rubric_for_year(year)
+    rubric = rubric_of_year(year)
     stored = Score.objects.filter(institution=institution, year=year).first()
+    stored_rubric = (rubric_version_of(year, stored.rubric_version, rubric)
+                     if stored is not None and stored.rubric_version != rubric.version
+                     else rubric)
     live_scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
                                      year=year, rubric=rubric.values())
     live = live_scores[0] if live_scores else None
@@ -137,11 +280,15 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
                       .select_related("branch").order_by("date", "pk"))
     hazards_in_year = (hazards_visible_to(user).filter(institution=institution)
                        .select_related("instructor").order_by("found_on", "pk"))
-    hazards = [HazardRow(h, h.rectified_on is not None and h.rectified_on <= h.deadline)
+    as_of = as_of_day(year, timezone.localdate())
+    hazards = [HazardRow(h, h.rectified_on is not None and h.rectified_on <= h.deadline,
+                         hazard_standing(deadline=h.deadline, rectified_on=h.rectified_on,
+                                         as_of=as_of))
                for h in hazards_in_year.filter(in_year_q(year, "found_on"))]
-    year_end = date(year, 12, 31)
-    overdue = list(hazards_in_year.filter(found_on__lte=year_end, deadline__lt=year_end)
-                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=year_end)))
+    # Overdue on the as-of day (31 December, or today while the year runs): the deadline
+    # has passed and the hazard was not rectified by then.
+    overdue = list(hazards_in_year.filter(found_on__lte=as_of, deadline__lt=as_of)
+                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=as_of)))
     entries = list(PointEntry.objects.filter(in_year_q(year), institution=institution)
                    .order_by("date", "pk"))
     clues = list(clues_visible_to(user).filter(in_year_q(year), institution=institution,
@@ -149,7 +296,8 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     differs = bool(stored and live and stored.total != live.total)
     return ScorePage(
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
-        months=months, activities=activities, hazards=hazards, overdue_hazards=overdue,
+        stored_rubric=stored_rubric, months=months, activities=activities, hazards=hazards,
+        overdue_hazards=overdue, as_of=as_of,
         point_entries=entries, clues=clues, differs=differs,
         inspection=Inspection.objects.filter(institution=institution, year=year).first(),
     )
@@ -177,6 +325,11 @@ def rubric_lines(rubric: Rubric) -> list[RubricLine]:
             for name in RUBRIC_FIELDS]
 
 
+def rubric_versions(year: int) -> list[RubricVersion]:
+    """Every version of the year's rubric, newest first: what each stored score used."""
+    return list(RubricVersion.objects.filter(year=year).select_related("created_by"))
+
+
 def rubric_timeline(rubric: Rubric) -> list[TimelineEntry]:
     return timeline(HistorySource(Rubric, Q(id=rubric.pk)))
 
@@ -199,6 +352,7 @@ class InspectionPage:
 
 def inspection_page(*, user, institution_pk: int, year: int) -> InspectionPage:
     """The inspection of the year (unsaved until a reviewer first enters something)."""
+    sane_year(year)
     institution = institution_in_scope(user=user, pk=institution_pk)
     stored = Score.objects.filter(institution=institution, year=year).first()
     inspection = (Inspection.objects.select_related("finalised_by")

@@ -26,9 +26,11 @@ from .models import (
     RedListEntry,
     RedListPublication,
     Rubric,
+    RubricVersion,
     Score,
 )
-from .rubric import DEFAULT_RUBRIC
+from .rubric import DEFAULT_RUBRIC, FIRST_YEAR, LAST_YEAR, year_in_range
+from .selectors import ready_inspections
 
 SECTIONS = ("conditions", "teaching", "finance", "safety")
 
@@ -72,11 +74,31 @@ def _require_reviewer(acting_user) -> None:
 # Rubrics ------------------------------------------------------------------------------------
 
 
-def rubric_for_year(year: int) -> Rubric:
-    """The year's rubric, created from the default of SCORING.md on first use."""
-    rubric, _created = Rubric.objects.get_or_create(
+def rubric_version_record(rubric: Rubric, acting_user) -> RubricVersion:
+    """Snapshot the rubric's current version: what scores stored with it were computed with."""
+    snapshot, _created = RubricVersion.objects.update_or_create(
+        year=rubric.year, version=rubric.version,
+        defaults={**{name: getattr(rubric, name) for name in RUBRIC_FIELDS},
+                  "created_at": timezone.now(), "created_by": acting_user})
+    return snapshot
+
+
+def rubric_for_year(year: int, acting_user=None) -> Rubric:
+    """The year's rubric for a write, created from the default of SCORING.md on first use
+    (with its version 1 snapshot). Pages read with selectors.rubric_of_year, which never
+    writes."""
+    require_sane_year(year)
+    rubric, created = Rubric.objects.get_or_create(
         year=year, defaults={name: getattr(DEFAULT_RUBRIC, name) for name in RUBRIC_FIELDS})
+    if created:
+        rubric_version_record(rubric, acting_user)
     return rubric
+
+
+def require_sane_year(year: int) -> None:
+    if not year_in_range(year):
+        raise ValidationError(_("年度须在 %(first)d 到 %(last)d 之间。")
+                              % {"first": FIRST_YEAR, "last": LAST_YEAR})
 
 
 def _require_open_year(rubric: Rubric) -> None:
@@ -88,10 +110,13 @@ def _require_open_year(rubric: Rubric) -> None:
 
 
 @transaction.atomic
-def rubric_update(*, acting_user, rubric: Rubric, values: dict) -> Rubric:
-    """Change a year's points and thresholds; the version goes up when anything changed."""
-    _require_admin(acting_user)
-    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+def rubric_apply(*, acting_user, rubric: Rubric, values: dict) -> Rubric:
+    """Set a year's points and thresholds: a new version (and its snapshot) when anything
+    changed; refused for a finalised year or values that break the rules (maxima summing to
+    100, ordered thresholds). No role check: rubric_update (pages) and the admin (its own
+    permissions) both come through here, so every change makes a version."""
+    rubric = Rubric.objects.select_for_update().get(
+        pk=rubric_for_year(rubric.year, acting_user).pk)
     _require_open_year(rubric)
     changed = False
     for name, value in values.items():
@@ -103,14 +128,21 @@ def rubric_update(*, acting_user, rubric: Rubric, values: dict) -> Rubric:
     if changed:
         rubric.version += 1
         save_with_history(rubric, acting_user)
+        rubric_version_record(rubric, acting_user)
     return rubric
+
+
+def rubric_update(*, acting_user, rubric: Rubric, values: dict) -> Rubric:
+    """Change a year's points and thresholds (administrators); see rubric_apply."""
+    _require_admin(acting_user)
+    return rubric_apply(acting_user=acting_user, rubric=rubric, values=values)
 
 
 @transaction.atomic
 def year_finalise(*, acting_user, year: int) -> Rubric:
     """Finalise a year: its rubric and stored scores never change afterwards."""
     _require_admin(acting_user)
-    rubric = Rubric.objects.select_for_update().get(pk=rubric_for_year(year).pk)
+    rubric = Rubric.objects.select_for_update().get(pk=rubric_for_year(year, acting_user).pk)
     _require_open_year(rubric)
     rubric.finalised_at = timezone.now()
     rubric.finalised_by = acting_user
@@ -190,7 +222,7 @@ def scores_recompute(*, acting_user, year: int, region: Region | None = None,
     """
     _require(may_recompute(acting_user),
              _("只有党委工作人员、年检评审人员和系统管理员可以重新计算评分。"))
-    rubric = rubric_for_year(year)
+    rubric = rubric_for_year(year, acting_user)
     _require_open_year(rubric)
     scoped = scoped_institutions(acting_user, region)
     if institution is not None:
@@ -323,6 +355,20 @@ def inspection_finalise(*, acting_user, inspection: Inspection) -> Inspection:
     # update() bypasses the history; saving the same values records who finalised it.
     save_with_history(finalised, acting_user)
     return finalised
+
+
+@transaction.atomic
+def inspections_finalise_ready(*, acting_user, year: int, region: Region | None = None
+                               ) -> list[Inspection]:
+    """Finalise every open inspection of the year with all five sections entered (待定稿),
+    in the user's scope or the region chosen: the reviewer's one confirmed step. All or
+    nothing: if another reviewer finalised one meanwhile, nothing is finalised and the
+    message says who did."""
+    _require_reviewer(acting_user)
+    if region is not None and not user_may_see_region(acting_user, region):
+        raise ValidationError(_("该区划不在您管辖的范围内。"))
+    return [inspection_finalise(acting_user=acting_user, inspection=inspection)
+            for inspection in ready_inspections(user=acting_user, year=year, region=region)]
 
 
 @transaction.atomic

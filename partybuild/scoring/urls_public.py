@@ -5,5 +5,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("<int:year>/", views.red_list_public, name="redlist_public"),
+    path("<year:year>/", views.red_list_public, name="redlist_public"),
 ]

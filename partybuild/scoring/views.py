@@ -55,9 +55,10 @@ class ScoreList(ListPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
-        context.update(year=year, rubric=services.rubric_for_year(year),
+        context.update(year=year, rubric=selectors.rubric_of_year(year),
                        may_recompute=services.may_recompute(self.request.user),
                        is_admin=services.is_admin(self.request.user),
+                       may_review=services.may_review(self.request.user),
                        years=[selectors.last_year() + 1 - n for n in range(6)])
         return context
 
@@ -157,10 +158,11 @@ def score_detail(request, year: int, pk: int):
 @structure_reader_required
 def rubric_detail(request, year: int):
     """The year's rubric beside the default of SCORING.md, and its change history."""
-    rubric = services.rubric_for_year(year)
+    rubric = selectors.rubric_of_year(year)
     return render(request, "scoring/rubric_detail.html", {
         "rubric": rubric, "year": year, "lines": selectors.rubric_lines(rubric),
         "history": selectors.rubric_timeline(rubric),
+        "versions": selectors.rubric_versions(year),
         "is_admin": services.is_admin(request.user),
     })
 
@@ -170,7 +172,8 @@ class RubricEdit(ScoringAction):
     title = _("修改评分细则")
 
     def get_object(self):
-        return services.rubric_for_year(self.kwargs["year"])
+        # Unsaved (the defaults) while the year has no rubric: opening the form writes nothing.
+        return selectors.rubric_of_year(self.kwargs["year"])
 
     def get(self, request, *args, **kwargs):
         if self.object.is_finalised:
@@ -184,7 +187,7 @@ class RubricEdit(ScoringAction):
     def object_copy(self):
         # The ModelForm writes into its instance while validating; keep self.object intact
         # so the confirmation page can show old → new.
-        return services.rubric_for_year(self.kwargs["year"])
+        return selectors.rubric_of_year(self.kwargs["year"])
 
     def describe(self, form):
         lines = []
@@ -357,6 +360,52 @@ class InspectionFinalise(InspectionAction):
 
     def success_message(self, form, result):
         return gettext("年检已定稿。")
+
+
+class InspectionsFinalise(ScoringAction):
+    """A reviewer finalises all complete inspections (待定稿) of a region in one step."""
+
+    form_class = RecomputeForm
+    title = _("批量定稿年检")
+    shown = 20
+
+    def allowed(self, user):
+        return services.may_review(user)
+
+    def ready(self, form):
+        return list(selectors.ready_inspections(user=self.request.user,
+                                                year=self.kwargs["year"],
+                                                region=form.cleaned_data["region"]))
+
+    def describe(self, form):
+        region = form.cleaned_data["region"]
+        ready = self.ready(form)
+        lines = [
+            gettext("将对“%(where)s” %(year)d 年度全部已填写完整的年检定稿，共 %(count)d 家。")
+            % {"where": region.name if region else gettext("我管辖的全部区划"),
+               "year": self.kwargs["year"], "count": len(ready)},
+            gettext("定稿后年检不能修改，党建工作评分明细一并锁定；只有系统管理员可以重新打开。"),
+        ]
+        lines += [f"{inspection.institution.name}：{inspection.overall}（{inspection.result}）"
+                  for inspection in ready[:self.shown]]
+        if len(ready) > self.shown:
+            lines.append(gettext("……另有 %(more)d 家") % {"more": len(ready) - self.shown})
+        return lines
+
+    def perform(self, form):
+        return services.inspections_finalise_ready(
+            acting_user=self.request.user, year=self.kwargs["year"],
+            region=form.cleaned_data["region"])
+
+    def success_message(self, form, result):
+        return gettext("已定稿 %(count)d 份年检。") % {"count": len(result)}
+
+    def get_success_url(self, result=None):
+        return (reverse("scoring:score_list", args=[self.kwargs["year"]])
+                + "?inspection=finalised")
+
+    def get_cancel_url(self):
+        return reverse("scoring:score_list", args=[self.kwargs["year"]]) + "?inspection=ready"
 
 
 class InspectionReopen(InspectionAction):

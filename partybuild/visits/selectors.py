@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.periods import holding_on_q, overlapping_q
+from partybuild.core.years import year_in_range
 from partybuild.instructors.models import Assignment
 from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.models import Institution
@@ -52,6 +54,16 @@ def parse_month(value: str | None) -> date | None:
         return date(year, month, 1)
     except ValueError:
         return None
+
+
+def requested_month(value: str | None) -> date | None:
+    """The month a page was asked for in ?month=: None when absent or not a month (the page
+    shows the current one), 404 for a month out of the years the application keeps
+    (0001-01 would send the month navigation past the first day the calendar has)."""
+    first = parse_month(value)
+    if first is not None and not year_in_range(first.year):
+        raise Http404
+    return first
 
 
 # Hazard states ---------------------------------------------------------------------------
