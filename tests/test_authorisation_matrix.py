@@ -179,6 +179,8 @@ EXPECTED: dict[str, Row] = {
     "password_change_done": Row(get=EVERYONE),
     "health": Row(get=EVERYONE, anonymous=OK),
     "redlist_public": Row(get=EVERYONE, anonymous=OK),
+    "redlist_index": Row(get=EVERYONE, anonymous=OK),
+    "redlist_version": Row(get=EVERYONE, anonymous=OK),
     "home": Row(get=EVERYONE),
     "coverage_gaps": Row(get=READERS),
     # The organisation structure.
@@ -264,6 +266,12 @@ EXPECTED: dict[str, Row] = {
     "scoring:rubric": Row(get=READERS),
     "scoring:rubric_edit": admin_action(),
     "scoring:year_finalise": admin_action(),
+    "scoring:year": Row(get=READERS),
+    # The world's year is open, so the allowed POST is told there is nothing to reopen.
+    "scoring:year_reopen": admin_action(post_ok={"dave": OK}),
+    "scoring:late_changes": Row(get=READERS),
+    "scoring:score_difference": Row(obj="institution", get=READERS, get_out=READERS_OUT),
+    "scoring:red_list_correct": admin_action(),
     "scoring:red_list": Row(get=READERS),
     # The world's red list is already published (the public page needs it), so the allowed
     # POST comes back with the service's "already published" error.
@@ -313,6 +321,8 @@ def url_kwargs(pattern: URLPattern, name: str, world, side: str) -> dict:
             kwargs["section"] = INSPECTION_SECTION
         elif kwarg == "kind":
             kwargs["kind"] = IMPORT_KIND
+        elif kwarg == "version":
+            kwargs["version"] = 1
         else:
             raise AssertionError(f"{name}: the matrix does not know the URL argument {kwarg!r}")
     assert row.obj is None or "pk" in kwargs, f"{name} names a record but takes no pk"
@@ -440,6 +450,8 @@ BODIES: dict[str, Callable] = {
     "scoring:inspection_section": lambda c, w: {"score": "90", "comment": "消防设施齐全"},
     "scoring:inspection_reopen": lambda c, w: {"reason": "安全管理得分录入有误"},
     "scoring:inspections_finalise": lambda c, w: {"region": c.region.pk},
+    "scoring:year_reopen": lambda c, w: {"reason": "补录12月走访后重新计算"},
+    "scoring:red_list_correct": lambda c, w: {"reason": "赫山区一家机构漏列，更正发布"},
 }
 
 

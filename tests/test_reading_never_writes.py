@@ -21,12 +21,14 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
-from partybuild.activities.demo import seed_demo_activities
-from partybuild.core.demo import MIN_INSTITUTIONS, build_demo_city, ensure_demo_users
-from partybuild.visits.demo import seed_demo_visits
 
 from partybuild.accounts.models import User
 from partybuild.activities.models import Activity
+from partybuild.demo.activities import seed_demo_activities
+from partybuild.demo.city import build_demo_city
+from partybuild.demo.common import MIN_INSTITUTIONS
+from partybuild.demo.users import ensure_demo_users
+from partybuild.demo.visits import seed_demo_visits
 from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Branch, Coverage, Member, Pairing
 from partybuild.points.services import point_entry_add, point_entry_correct

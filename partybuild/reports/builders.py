@@ -5,7 +5,7 @@ PDF writers (pdf.py) and the dashboard take what they return without querying ag
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,6 +20,7 @@ from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Institution
 from partybuild.organisation.selectors import operating_on_q
 from partybuild.regions.models import Region
+from partybuild.scoring import finality
 from partybuild.scoring.engine import InstitutionScore, score_institutions
 from partybuild.scoring.models import Inspection, Rubric
 from partybuild.scoring.rubric import (
@@ -58,6 +59,37 @@ def rate(part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal("0.0")
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+FINAL_ITEMS = ("coverage", "charter", "four_ones", "activities", "hazards", "red_points",
+               "deductions", "total", "grade", "red_list")
+
+
+def with_final_figures(scores: list[InstitutionScore], *, year: int, institutions
+                       ) -> tuple[list[InstitutionScore], set[int], set[int]]:
+    """The scores with the finalised figures of every final institution-year (the year's, or
+    a finalised inspection's) and the published red list of a published year, re-sorted;
+    the ids of the final ones; and those whose records today would score otherwise
+    (定稿后记录有变更).
+
+    The explanation (months, visits, activities) stays today's: it is the record; the points,
+    total, grade and red-list flag are the official ones.
+    """
+    finals = finality.final_scores(year=year, institutions=institutions)
+    listed = finality.published_ids(year)
+    changed: set[int] = set()
+    result = []
+    for score in scores:
+        final = finals.get(score.institution_id)
+        if final is not None:
+            if finality.differences(final, score):
+                changed.add(score.institution_id)
+            score = replace(score, **{key: getattr(final, key) for key in FINAL_ITEMS})
+        if listed is not None:
+            score = replace(score, red_list=score.institution_id in listed)
+        result.append(score)
+    result.sort(key=lambda s: (-s.total, s.credit_code))
+    return result, set(finals), changed
 
 
 def rubric_for(year: int) -> RubricValues:
@@ -147,6 +179,9 @@ class InstitutionReport:
     activities: list[ActivityLine]
     hazards: list[HazardLine]
     inspection: InspectionSummary | None
+    # A final institution-year shows the finalised figures; today's total when it differs.
+    final: bool = False
+    current_total: Decimal | None = None
 
 
 def _breakdown(score: InstitutionScore, rubric: RubricValues) -> list[BreakdownLine]:
@@ -196,9 +231,11 @@ def _inspection(inspection: Inspection | None) -> InspectionSummary | None:
 def institution_report(*, institution: Institution, year: int) -> InstitutionReport:
     """All the institution's annual report shows for the year, in a fixed number of queries."""
     rubric = rubric_for(year)
-    scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
-                                year=year, rubric=rubric)
+    only = Institution.objects.filter(pk=institution.pk)
+    live = score_institutions(institutions=only, year=year, rubric=rubric)
+    scores, final_ids, changed = with_final_figures(live, year=year, institutions=only)
     score = scores[0] if scores else None
+    final = institution.pk in final_ids
 
     item_counts = {key: Count("pk", filter=Q(**{key: True})) for key in FOUR_ONES_KEYS}
     done_by_month = {
@@ -237,7 +274,8 @@ def institution_report(*, institution: Institution, year: int) -> InstitutionRep
         region_name=institution.region.name, category=institution.get_category_display(),
         score=score, breakdown=_breakdown(score, rubric) if score else [],
         months=months, activities=activities, hazards=hazards,
-        inspection=_inspection(inspection),
+        inspection=_inspection(inspection), final=final,
+        current_total=live[0].total if live and institution.pk in changed else None,
     )
 
 
@@ -305,6 +343,8 @@ class RegionReport:
     grades: list[tuple[str, int]]
     ranking: list[RankLine]
     red_list: list[RankLine] = field(default_factory=list)
+    # Final institution-years whose records today would give other figures.
+    late_changed: int = 0
 
     @property
     def districts_total(self) -> DistrictLine:
@@ -323,9 +363,10 @@ def region_report(*, region: Region, year: int, as_of: date | None = None) -> Re
     """The region's figures, monthly rates, districts, grades, ranking and red list."""
     rubric = rubric_for(year)
     figures = summary_figures(region=region, year=year, as_of=as_of, rubric=rubric)
-    scores = score_institutions(
-        institutions=Institution.objects.filter(region__path__startswith=region.path),
-        year=year, rubric=rubric)
+    in_region = Institution.objects.filter(region__path__startswith=region.path)
+    scores, _final_ids, changed = with_final_figures(
+        score_institutions(institutions=in_region, year=year, rubric=rubric),
+        year=year, institutions=in_region)
     regions = {row["code"]: row for row in Region.objects.filter(
         path__startswith=region.path).values("code", "name", "path", "parent_id")}
     children = sorted((row for row in regions.values() if row["parent_id"] == region.pk),
@@ -373,6 +414,7 @@ def region_report(*, region: Region, year: int, as_of: date | None = None) -> Re
         + list(districts.values()),
         grades=[(grade, grade_counts.get(grade, 0)) for grade in GRADES],
         ranking=ranking, red_list=[line for line in ranking if line.red_list],
+        late_changed=len(changed),
     )
 
 

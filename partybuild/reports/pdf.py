@@ -207,6 +207,12 @@ def institution_report_pdf(report: InstitutionReport) -> bytes:
                      Decimal(0))
         rows.append([_("总分"), _number(maxima), _number(score.total), score.grade])
         story.append(_table(rows, [30 * mm, 20 * mm, 20 * mm, 110 * mm]))
+        if report.final:
+            story.append(Paragraph(_("以上为定稿数字。"), styles["body"]))
+        if report.current_total is not None:
+            story.append(Paragraph(_escape(
+                _("定稿后记录有变更：按今天的记录计算总分为 %(total)s 分，定稿数字不变。")
+                % {"total": _number(report.current_total)}), styles["body"]))
 
     story.append(Paragraph(_("每月“四个一”完成情况"), styles["h2"]))
     labels = [str(label) for _key, label in FOUR_ONES]
@@ -318,6 +324,10 @@ def region_report_pdf(report: RegionReport) -> bytes:
         _("参与党建评分的机构 %(scored)d 家，平均总分 %(average)s 分。")
         % {"scored": report.scored, "average": _number(report.average_total)}),
         styles["body"]))
+    if report.late_changed:
+        story.append(Paragraph(_escape(
+            _("定稿后记录有变更：%(count)d 家机构按今天的记录计算的数字与定稿数字不同；"
+              "本报告使用定稿数字。") % {"count": report.late_changed}), styles["body"]))
     story.append(Spacer(1, 3 * mm))
     figures = report.figures
     rows = [[_("指标"), _("数值"), _("指标"), _("数值")]]

@@ -96,7 +96,7 @@ class InspectionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 class RedListEntryInline(admin.TabularInline):
     model = RedListEntry
     extra = 0
-    readonly_fields = ("institution", "name", "category", "region_name", "total")
+    readonly_fields = ("institution", "name", "credit_code", "category", "region_name", "total")
     can_delete = False
 
 
@@ -104,7 +104,7 @@ class RedListEntryInline(admin.TabularInline):
 class RedListPublicationAdmin(NoDeleteMixin, admin.ModelAdmin):
     """What was published stays as published: the public page shows this snapshot."""
 
-    list_display = ("year", "published_at", "published_by", "region_name")
+    list_display = ("year", "version", "published_at", "published_by", "region_name")
     inlines = [RedListEntryInline]
 
     def has_add_permission(self, request):

@@ -321,21 +321,32 @@ class Inspection(models.Model):
 
 
 class RedListPublication(models.Model):
-    """A published red list: a snapshot that later score changes do not alter."""
+    """A published red list: a snapshot that later score changes do not alter.
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    A year's list is published as version 1; a correction publishes the next version with a
+    written reason, and the highest version is the current one. Earlier versions stay.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    version = models.PositiveIntegerField(_("版本"), default=1)
     published_at = models.DateTimeField(_("发布时间"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"),
                                      null=True, on_delete=models.SET_NULL, related_name="+")
-    region_name = models.CharField(_("发布区划"), max_length=100)
+    region_name = models.CharField(_("发布机关"), max_length=100)
+    criteria = models.TextField(_("评定标准"), blank=True)
+    reason = models.TextField(_("更正理由"), blank=True)
 
     class Meta:
         verbose_name = _("红名单发布")
         verbose_name_plural = _("红名单发布")
-        ordering = ["-year"]
+        ordering = ["-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"],
+                                    name="red_list_publication_version_once"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year} 红名单"
+        return f"{self.year} 红名单 v{self.version}"
 
 
 class RedListEntry(models.Model):
@@ -346,6 +357,7 @@ class RedListEntry(models.Model):
     institution = models.ForeignKey("organisation.Institution", verbose_name=_("机构"),
                                     on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("机构名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     category = models.CharField(_("类别"), max_length=20)
     region_name = models.CharField(_("区划"), max_length=100)
     total = models.DecimalField(_("党建总分"), **POINTS)
@@ -361,3 +373,36 @@ class RedListEntry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class YearEvent(models.Model):
+    """One finalisation or reopening of a year: the year's own history, with who and why."""
+
+    class Kind(models.TextChoices):
+        FINALISED = "finalised", _("年度定稿")
+        REOPENED = "reopened", _("重新打开")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("操作"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("时间"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
+                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The command line when the year was finalised from the shell without --user.
+    command = models.CharField(_("命令"), max_length=300, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    scores = models.PositiveIntegerField(_("定稿评分数"), null=True, blank=True)
+    red_list = models.PositiveIntegerField(_("红名单机构数"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度定稿记录")
+        verbose_name_plural = _("年度定稿记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_kind_display()}"
+
+    @property
+    def actor(self) -> str:
+        if self.user_id:
+            return str(self.user)
+        return self.command or _("系统")

@@ -27,12 +27,12 @@ class Command(BaseCommand):
         region = region_from_option(region)
         institutions = Institution.objects.filter(region__path__startswith=region.path)
         rubric = rubric_for_year(year)
-        if rubric.is_finalised:
-            # A finalised year's scores never change: report what was stored.
-            scores = stored_score_rows(year=year, institutions=institutions)
-        else:
-            # Computing is recomputing: the stored scores follow, as the pages' button does.
-            scores = scores_store(year=year, institutions=institutions, rubric=rubric)
+        if not rubric.is_finalised:
+            # Computing is recomputing: the stored scores follow, as the pages' button does
+            # (an institution whose inspection is finalised keeps the score it used).
+            scores_store(year=year, institutions=institutions, rubric=rubric)
+        # A finalised year's scores never change: report what was stored.
+        scores = stored_score_rows(year=year, institutions=institutions)
         if not output:
             buffer = io.StringIO()
             scores_csv(scores, buffer)
