@@ -19,5 +19,6 @@ urlpatterns = [
     path("scores/", include("partybuild.scoring.urls")),
     path("redlist/", include("partybuild.scoring.urls_public")),
     path("reports/", include("partybuild.reports.urls")),
+    path("", include("partybuild.visits.urls_pwa")),
     path("", include("partybuild.core.urls")),
 ]

@@ -7,10 +7,11 @@ period and the instructor's assignment on that day before anything is saved.
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partybuild.core.evidence import check_evidence_upload
@@ -154,10 +155,13 @@ def check_visit(*, instructor: Instructor, institution: Institution, date: datet
     check_operating(institution, date, "date")
     check_assigned(instructor, institution, date, "date")
     same_day = Visit.objects.filter(instructor=instructor, institution=institution, date=date)
-    if same_day.exclude(pk=exclude_pk).exists():
-        raise ValidationError({"date": (
+    existing = same_day.exclude(pk=exclude_pk).values_list("pk", flat=True).first()
+    if existing is not None:
+        # The code and the pk let the form link to the visit that is already there.
+        raise ValidationError({"date": ValidationError(
             f"指导员{instructor.name}在 {fmt(date)} 已有对“{institution.name}”的走访记录，"
-            "请打开那条记录修改，不要重复录入。"
+            "请打开那条记录修改，不要重复录入。",
+            code="duplicate_visit", params={"pk": existing},
         )})
 
 
@@ -175,8 +179,13 @@ def apply_visit_fields(visit: Visit, fields: dict) -> None:
 @transaction.atomic
 def visit_record(*, acting_user, institution: Institution, date: datetime.date,
                  instructor: Instructor | None = None, evidence: Iterable = (),
+                 hazards: Sequence[dict] = (), client_id: uuid.UUID | None = None,
                  **fields) -> Visit:
-    """Record a visit; staff may record it for an instructor (recorded_by is the staff user)."""
+    """Record a visit; staff may record it for an instructor (recorded_by is the staff user).
+
+    The hazards found on it (dicts of category, severity, description, deadline and
+    optional photos) are recorded with it, all or nothing.
+    """
     require_recorder(acting_user)
     mine = own_instructor(acting_user)
     if mine is not None:
@@ -194,11 +203,57 @@ def visit_record(*, acting_user, institution: Institution, date: datetime.date,
     check_visit(instructor=instructor, institution=institution, date=date)
     uploads = checked_uploads(evidence)
     visit = Visit(instructor=instructor, institution=institution, date=date,
-                  recorded_by=acting_user)
+                  recorded_by=acting_user, client_id=client_id)
     apply_visit_fields(visit, fields)
+    if hazards and not visit.hazard_check:
+        raise ValidationError({"hazard_check": "记录发现的隐患时请勾选“排隐患”并填写排查内容。"})
     save_with_history(visit, acting_user)
     store_evidence(VisitEvidence, {"visit": visit}, uploads, acting_user)
+    for number, found in enumerate(hazards, start=1):
+        found = dict(found)
+        photos = found.pop("photos", ())
+        try:
+            hazard = hazard_record(acting_user=acting_user, institution=institution,
+                                   found_on=date, visit=visit, **found)
+            store_evidence(HazardEvidence, {"hazard": hazard},
+                           checked_uploads(photos, "photos"), acting_user)
+        except ValidationError as error:
+            raise ValidationError({"hazards": [f"第 {number} 条隐患：{message}"
+                                               for message in error.messages]}) from error
     return visit
+
+
+def visit_by_client_id(*, acting_user, client_id: uuid.UUID) -> Visit | None:
+    """The visit this user's phone already created under the id, or None when there is none.
+
+    An id that another user's visit carries is refused: it is no way into their records.
+    """
+    visit = (Visit.objects.select_related("institution", "instructor")
+             .filter(client_id=client_id).first())
+    if visit is None:
+        return None
+    if visit.recorded_by_id != acting_user.pk:
+        raise PermissionDenied("该客户端编号已被其他用户的走访记录使用，不能重复提交。")
+    return visit
+
+
+def visit_record_once(*, acting_user, client_id: uuid.UUID, **fields) -> tuple[Visit, bool]:
+    """Record a visit sent from a phone's outbox at most once: (visit, True) when this call
+    created it, (the stored visit, False) when an earlier send with the same id did.
+
+    Retries on a flaky network, or the same outbox sent by two tabs at once, all land here;
+    the unique client_id settles a race that both checks pass.
+    """
+    existing = visit_by_client_id(acting_user=acting_user, client_id=client_id)
+    if existing is not None:
+        return existing, False
+    try:
+        return visit_record(acting_user=acting_user, client_id=client_id, **fields), True
+    except IntegrityError:
+        existing = visit_by_client_id(acting_user=acting_user, client_id=client_id)
+        if existing is None:
+            raise
+        return existing, False
 
 
 @transaction.atomic
