@@ -208,19 +208,25 @@ def visit_record(*, acting_user, institution: Institution, date: datetime.date,
     if hazards and not visit.hazard_check:
         raise ValidationError({"hazard_check": "记录发现的隐患时请勾选“排隐患”并填写排查内容。"})
     save_with_history(visit, acting_user)
+    found = [hazard_with_visit(acting_user=acting_user, visit=visit, number=number, **hazard)
+             for number, hazard in enumerate(hazards, start=1)]
+    # Files last: a hazard refused above rolls the rows back, and leaves no stray file.
     store_evidence(VisitEvidence, {"visit": visit}, uploads, acting_user)
-    for number, found in enumerate(hazards, start=1):
-        found = dict(found)
-        photos = found.pop("photos", ())
-        try:
-            hazard = hazard_record(acting_user=acting_user, institution=institution,
-                                   found_on=date, visit=visit, **found)
-            store_evidence(HazardEvidence, {"hazard": hazard},
-                           checked_uploads(photos, "photos"), acting_user)
-        except ValidationError as error:
-            raise ValidationError({"hazards": [f"第 {number} 条隐患：{message}"
-                                               for message in error.messages]}) from error
+    for hazard, photos in found:
+        store_evidence(HazardEvidence, {"hazard": hazard}, photos, acting_user)
     return visit
+
+
+def hazard_with_visit(*, acting_user, visit: Visit, number: int, photos: Iterable = (),
+                      **fields) -> tuple[Hazard, list[tuple]]:
+    """A hazard found on the visit, recorded with it; its checked photos, to be stored."""
+    try:
+        hazard = hazard_record(acting_user=acting_user, institution=visit.institution,
+                               found_on=visit.date, visit=visit, **fields)
+        return hazard, checked_uploads(photos, "photos")
+    except ValidationError as error:
+        raise ValidationError({"hazards": [f"第 {number} 条隐患：{message}"
+                                           for message in error.messages]}) from error
 
 
 def visit_by_client_id(*, acting_user, client_id: uuid.UUID) -> Visit | None:
@@ -233,7 +239,7 @@ def visit_by_client_id(*, acting_user, client_id: uuid.UUID) -> Visit | None:
     if visit is None:
         return None
     if visit.recorded_by_id != acting_user.pk:
-        raise PermissionDenied("该客户端编号已被其他用户的走访记录使用，不能重复提交。")
+        raise ValidationError("该客户端编号已被其他用户的走访记录使用，不能重复提交。")
     return visit
 
 

@@ -27,15 +27,14 @@ def service_worker(request):
     """The service worker script; never cached, so a new release reaches phones at once."""
     modules = {name: static(f"vendor/workbox/{name}.prod.js") for name in WORKBOX_MODULES}
     response = render(request, "visits/sw.js", {
-        "workbox_sw": static("vendor/workbox/workbox-sw.js"),
+        "workbox_sw": json.dumps(static("vendor/workbox/workbox-sw.js")),
         "workbox_modules": json.dumps(modules),
         "shell": json.dumps([static(path) for path in (
             "css/app.css", "css/visits.css", "vendor/idb/idb.umd.js", "js/visit-store.js",
             "js/visit-form.js", "js/pwa.js", "icons/icon-192.png")]),
         "offline_pages": json.dumps([reverse("home"), reverse("visits:visit_create"),
                                      reverse("visits:hazard_create")]),
-        "login_url": reverse("login"),
-        "sync_url": reverse("visits:visit_sync"),
+        "login_url": json.dumps(reverse("login")),
     }, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response

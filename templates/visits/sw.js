@@ -1,11 +1,11 @@
 /* partybuild service worker: the app shell, "my month" and the visit and hazard forms work
    offline; visits saved offline wait in the outbox (IndexedDB) and are sent by Background
    Sync where the browser has it. Workbox is served from /static/, never from a CDN. */
-importScripts("{{ workbox_sw|escapejs }}");
+importScripts({{ workbox_sw|safe }});
 const MODULES = {{ workbox_modules|safe }};
 const SHELL = {{ shell|safe }};
 const OFFLINE_PAGES = {{ offline_pages|safe }};
-const LOGIN_URL = "{{ login_url|escapejs }}";
+const LOGIN_URL = {{ login_url|safe }};
 const PAGES = "pb-pages";
 const STATIC = "pb-static";
 const MONTH = 31 * 24 * 3600;
