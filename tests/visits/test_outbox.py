@@ -53,11 +53,13 @@ def test_an_outbox_visit_is_stored_with_its_hazard_and_photos_and_a_repeat_answe
     assert str(visit.client_id) == CLIENT_ID
     assert (visit.instructor, visit.recorded_by, visit.date) == (bob.instructor, bob, TODAY)
     [hazard] = Hazard.objects.all()
-    assert (hazard.visit, hazard.found_on, hazard.description) == (visit, TODAY, "安全出口被杂物堵塞")
+    assert (hazard.visit, hazard.found_on, hazard.description) == (
+        visit, TODAY, "安全出口被杂物堵塞")
     # No deadline typed: the configured 30 days from the day it was found.
     assert hazard.deadline == TODAY + timedelta(days=30)
     assert [e.original_name for e in VisitEvidence.objects.all()] == ["党课照片.jpg"]
-    assert [e.original_name for e in HazardEvidence.objects.filter(hazard=hazard)] == ["安全出口.png"]
+    assert [e.original_name for e in HazardEvidence.objects.filter(hazard=hazard)] == [
+        "安全出口.png"]
 
     # The network dropped the answer; the phone sends the very same visit again.
     before = database_state()
