@@ -255,7 +255,9 @@ def visit_record_once(*, acting_user, client_id: uuid.UUID, **fields) -> tuple[V
         return existing, False
     try:
         return visit_record(acting_user=acting_user, client_id=client_id, **fields), True
-    except IntegrityError:
+    except (IntegrityError, ValidationError):
+        # A send of the same visit that committed meanwhile trips the unique client id, or
+        # the one-visit-a-day rule first: either way the stored visit is the answer.
         existing = visit_by_client_id(acting_user=acting_user, client_id=client_id)
         if existing is None:
             raise

@@ -69,7 +69,23 @@
   /* Send one record. Answers {outcome, data}: "ok" (stored, or stored before: the record is
      deleted), "rejected" (the server's message is kept on the record, now a draft again),
      "auth" (the session is over: stays), "offline" or "error" (stays queued). */
-  async function send(record, {flash = false, syncUrl = "/visits/sync/"} = {}) {
+  const inflight = new Map();
+
+  function send(record, options = {}) {
+    // One request per visit at a time in this page or worker: a second caller shares it.
+    // Across the pages and the worker (Background Sync and the online event may fire
+    // together), a Web Lock per visit makes the sends take turns: the later one is answered
+    // with the stored visit.
+    if (!inflight.has(record.client_id)) {
+      const run = () => sendNow(record, options);
+      const locks = scope.navigator && scope.navigator.locks;
+      const task = locks ? locks.request(`pb-visit-${record.client_id}`, run) : run();
+      inflight.set(record.client_id, task.finally(() => inflight.delete(record.client_id)));
+    }
+    return inflight.get(record.client_id);
+  }
+
+  async function sendNow(record, {flash = false, syncUrl = "/visits/sync/"} = {}) {
     let response;
     try {
       response = await fetch(syncUrl, {
