@@ -192,6 +192,8 @@ class HazardForm(ScopedForm):
     description = forms.CharField(label=_("描述"), max_length=500,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     deadline = date_field(_("整改期限"), help_text=_("不能早于发现日期。"))
+    photos = MultipleFileField(label=_("隐患照片"), required=False, widget=MultipleFileInput(
+        attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

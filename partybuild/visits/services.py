@@ -316,8 +316,8 @@ def finding_instructor(*, acting_user, institution: Institution, day: datetime.d
 @transaction.atomic
 def hazard_record(*, acting_user, institution: Institution, found_on: datetime.date,
                   category: str, severity: str, description: str, deadline: datetime.date,
-                  visit: Visit | None = None) -> Hazard:
-    """Record a hazard found at an institution, from a visit or by staff."""
+                  visit: Visit | None = None, photos: Iterable = ()) -> Hazard:
+    """Record a hazard found at an institution, from a visit or by staff, with photos of it."""
     instructor = finding_instructor(acting_user=acting_user, institution=institution,
                                     day=found_on, visit=visit, field="found_on")
     check_not_future(found_on, "found_on", "发现日期")
@@ -331,10 +331,12 @@ def hazard_record(*, acting_user, institution: Institution, found_on: datetime.d
         raise ValidationError({"description": (
             f"机构“{institution.name}”在 {fmt(found_on)} 已登记过描述相同的隐患，请勿重复录入。"
         )})
+    uploads = checked_uploads(photos, "photos")
     hazard = Hazard(institution=institution, visit=visit, instructor=instructor,
                     found_on=found_on, category=category, severity=severity,
                     description=description, deadline=deadline, recorded_by=acting_user)
     save_with_history(hazard, acting_user)
+    store_evidence(HazardEvidence, {"hazard": hazard}, uploads, acting_user)
     return hazard
 
 

@@ -297,3 +297,15 @@ def test_signed_in_pages_link_the_manifest_and_the_outbox_script(client, bob, bo
     client.force_login(bob)
     html = page_text(client.get(reverse("home")))
     assert 'rel="manifest"' in html and "js/pwa.js" in html and "data-outbox" in html
+
+
+def test_the_hazard_form_takes_photos_of_the_hazard(client, bob, bob_at_a, institution_a):
+    client.force_login(bob)
+    response = client.post(reverse("visits:hazard_create"), {
+        "institution": institution_a.pk, "found_on": TODAY.isoformat(), "category": "fire",
+        "severity": "general", "description": "灭火器过期",
+        "deadline": (TODAY + timedelta(days=30)).isoformat(),
+        "photos": [upload("灭火器.jpg", JPEG_BYTES)]})
+    hazard = Hazard.objects.get()
+    assert response.status_code == 302
+    assert [e.original_name for e in hazard.evidence.all()] == ["灭火器.jpg"]
