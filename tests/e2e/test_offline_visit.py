@@ -320,3 +320,36 @@ def test_the_same_queued_visit_sent_twice_is_stored_once(
     assert sent == [200, 200]
     assert Visit.objects.filter(date=today, institution=institution_a).count() == 1
     assert Hazard.objects.filter(description="配电箱未上锁").count() == 1
+
+
+def test_a_queued_visit_the_server_refuses_comes_back_as_a_draft_with_its_message(
+        open_page, screenshots, bob, institution_a, bobs_month):
+    today = timezone.localdate()
+    page = open_page({**PHONE, "service_workers": "block"})
+    open_page.expect_failure(400, "/visits/sync/")  # the refusal this journey is about
+    page.goto("/")
+    log_in(page, "bob")
+    page.locator(".month-card").first.get_by_role("link", name="记录走访").tap()
+    reuse = page.get_by_role("button", name=re.compile("沿用上次内容"))
+    expect(reuse).to_be_visible()  # the page and its scripts are in before the network goes
+    page.context.set_offline(True)
+    reuse.tap()
+    page.get_by_role("button", name="保存走访记录").tap()
+    expect(page.locator("[data-outbox]")).to_contain_text("1 条待上传")
+
+    # Meanwhile the committee ends bob's assignment: he was not assigned on the day after all.
+    assignment = bob.instructor.assignments.get(institution=institution_a)
+    assignment.start = today + timedelta(days=1)
+    assignment.save()
+    page.context.set_offline(False)
+    outbox = page.locator("[data-outbox]")
+    expect(outbox.locator("[data-outbox-rejected] li")).to_contain_text("没有派驻到机构")
+    expect(page.locator("[data-outbox-count]")).to_be_hidden()
+    screenshots.take(page, "rejected-in-outbox")
+
+    outbox.get_by_role("link", name="打开修改").tap()
+    expect(page.locator("[data-server-error]")).to_contain_text("没有派驻到机构")
+    expect(page.get_by_label("党课主题")).to_have_value("学习贯彻党的二十大精神")
+    expect(page.get_by_text("草稿", exact=True)).to_be_visible()
+    screenshots.take(page, "rejected-draft-reopened")
+    assert not Visit.objects.filter(date=today, institution=institution_a).exists()
