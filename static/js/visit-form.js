@@ -356,6 +356,24 @@
     }
   });
 
+  // The outbox was sent in the background (the network came back): follow what happened to
+  // this form's visit. Sent: the draft is gone; refused: the server's message is shown.
+  document.addEventListener("pb:outbox", async () => {
+    await saving;
+    const stored = await PBStore.get(keyOf());
+    if (!stored && record) {
+      record = null;
+      field("client_id").value = "";
+      badge.hidden = true;
+      note.textContent = "";
+      bar.hidden = true;
+    } else if (stored && stored.status === "rejected") {
+      record = stored;
+      note.textContent = "";
+      showErrors(stored.errors, stored.error, stored.existing_url);
+    }
+  });
+
   // Start: bring back the draft of this institution and day, if there is one.
   (async () => {
     const stored = await PBStore.get(keyOf());

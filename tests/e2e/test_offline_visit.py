@@ -237,6 +237,7 @@ def test_a_visit_saved_offline_survives_a_reload_and_is_stored_once_when_the_net
     context.set_offline(False)
     expect(outbox).to_contain_text("已上传 1 条走访记录。", timeout=20_000)
     expect(page.locator("[data-outbox-count]")).to_be_hidden()
+    expect(page.get_by_text("草稿", exact=True)).to_be_hidden()
     screenshots.take(page, "back-online-sent")
 
     visits = Visit.objects.filter(date=today, institution=institution_a)
@@ -345,6 +346,8 @@ def test_a_queued_visit_the_server_refuses_comes_back_as_a_draft_with_its_messag
     outbox = page.locator("[data-outbox]")
     expect(outbox.locator("[data-outbox-rejected] li")).to_contain_text("没有派驻到机构")
     expect(page.locator("[data-outbox-count]")).to_be_hidden()
+    # The form on screen shows the refusal too.
+    expect(page.locator("[data-server-error]")).to_contain_text("没有派驻到机构")
     screenshots.take(page, "rejected-in-outbox")
 
     outbox.get_by_role("link", name="打开修改").tap()
