@@ -141,13 +141,21 @@ def record_submitted_visit(request, form, rows) -> tuple | None:
     """Record a posted visit with its hazards: (visit, created), or None with the problems on
     the form and its rows. A visit carrying a client id already stored answers with that
     visit (created False), so a retried upload never makes a second one."""
-    rows_valid = all([row.is_valid() for row in rows])
-    if request.method != "POST" or not form.is_valid() or not rows_valid:
+    if request.method != "POST":
         return None
-    day = form.cleaned_data["date"]
-    fields = {**form.service_fields(), "hazards": [row.service_fields(day) for row in rows]}
+    valid = all([form.is_valid(), *[row.is_valid() for row in rows]])
     client_id = form.cleaned_data.get("client_id")
     try:
+        # A repeat is answered before the content is judged again: the first send was
+        # accepted, whatever changed since (an assignment ended, a text edited on the phone).
+        stored = client_id and services.visit_by_client_id(acting_user=request.user,
+                                                          client_id=client_id)
+        if stored:
+            return stored, False
+        if not valid:
+            return None
+        day = form.cleaned_data["date"]
+        fields = {**form.service_fields(), "hazards": [row.service_fields(day) for row in rows]}
         if client_id is not None:
             return services.visit_record_once(acting_user=request.user, client_id=client_id,
                                               **fields)

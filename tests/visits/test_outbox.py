@@ -309,3 +309,14 @@ def test_the_hazard_form_takes_photos_of_the_hazard(client, bob, bob_at_a, insti
     hazard = Hazard.objects.get()
     assert response.status_code == 302
     assert [e.original_name for e in hazard.evidence.all()] == ["灭火器.jpg"]
+
+
+def test_a_repeat_is_answered_with_the_stored_visit_even_after_the_assignment_ended(
+        client, bob, bob_at_a, institution_a):
+    client.force_login(bob)
+    first = client.post(SYNC, outbox_body(institution_a)).json()
+    bob_at_a.end = TODAY - timedelta(days=1)
+    bob_at_a.save()
+    again = client.post(SYNC, outbox_body(institution_a))
+    assert again.status_code == 200 and again.json() == {**first, "created": False}
+    assert Visit.objects.count() == 1
