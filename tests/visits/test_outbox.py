@@ -320,3 +320,25 @@ def test_a_repeat_is_answered_with_the_stored_visit_even_after_the_assignment_en
     again = client.post(SYNC, outbox_body(institution_a))
     assert again.status_code == 200 and again.json() == {**first, "created": False}
     assert Visit.objects.count() == 1
+
+
+def test_my_month_puts_what_is_still_to_do_first(bob, bob_at_a, institution_a, county_a):
+    from partybuild.visits.selectors import my_month
+    from tests.factories import InstitutionFactory
+    from tests.factories_visits import VisitFactory
+
+    names = {"done": "阿尔法培训学校", "half": "贝塔培训学校", "none": "伽马培训学校"}
+    institutions = {key: InstitutionFactory(name=name, region=county_a)
+                    for key, name in names.items()}
+    for institution in institutions.values():
+        AssignmentFactory(instructor=bob.instructor, institution=institution,
+                          start=date(2022, 1, 1))
+    VisitFactory(instructor=bob.instructor, institution=institutions["done"], date=TODAY,
+                 lesson=True, policy=True, hazard_check=True, ledger=True)
+    VisitFactory(instructor=bob.instructor, institution=institutions["half"], date=TODAY,
+                 lesson=True, policy=True)
+    VisitFactory(instructor=bob.instructor, institution=institution_a, date=TODAY,
+                 lesson=True)
+    order = [row.institution.name for row in my_month(user=bob).rows]
+    # Alphabetically 阿尔法 would come first; the month's work puts it last.
+    assert order == [names["none"], institution_a.name, names["half"], names["done"]]
