@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from partybuild.visits import services
 from partybuild.visits.models import Hazard, HazardEvidence, Visit, VisitEvidence
+from partybuild.visits.selectors import my_month
 from tests.action_helpers import flashed, page_text
-from tests.factories import AssignmentFactory
-from tests.factories_visits import JPEG_BYTES, PNG_BYTES, upload
+from tests.factories import AssignmentFactory, InstitutionFactory
+from tests.factories_visits import JPEG_BYTES, PNG_BYTES, VisitFactory, upload
 
 from .conftest import TODAY
 from .db_state import database_state
@@ -323,10 +324,6 @@ def test_a_repeat_is_answered_with_the_stored_visit_even_after_the_assignment_en
 
 
 def test_my_month_puts_what_is_still_to_do_first(bob, bob_at_a, institution_a, county_a):
-    from partybuild.visits.selectors import my_month
-    from tests.factories import InstitutionFactory
-    from tests.factories_visits import VisitFactory
-
     names = {"done": "阿尔法培训学校", "half": "贝塔培训学校", "none": "伽马培训学校"}
     institutions = {key: InstitutionFactory(name=name, region=county_a)
                     for key, name in names.items()}
