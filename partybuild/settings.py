@@ -199,6 +199,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 LIST_PAGE_SIZE = int(os.environ.get("PARTYBUILD_LIST_PAGE_SIZE", "50"))
+# The rectification deadline a hazard form proposes: found on + this many days.
+PARTYBUILD_HAZARD_DEADLINE_DAYS = int(os.environ.get("PARTYBUILD_HAZARD_DEADLINE_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -20,5 +20,6 @@ urlpatterns = [
     path("redlist/", include("partybuild.scoring.urls_public")),
     path("reports/", include("partybuild.reports.urls")),
     path("", include("partybuild.home.urls")),
+    path("", include("partybuild.visits.urls_pwa")),
     path("", include("partybuild.core.urls")),
 ]

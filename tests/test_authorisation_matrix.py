@@ -182,6 +182,9 @@ EXPECTED: dict[str, Row] = {
     "redlist_index": Row(get=EVERYONE, anonymous=OK),
     "redlist_version": Row(get=EVERYONE, anonymous=OK),
     "home": Row(get=EVERYONE),
+    # The offline app: they hold no data, so they answer before login too.
+    "service_worker": Row(get=EVERYONE, anonymous=OK),
+    "manifest": Row(get=EVERYONE, anonymous=OK),
     "coverage_gaps": Row(get=READERS),
     # The organisation structure.
     "organisation:institution_list": Row(get=EVERYONE),
@@ -219,6 +222,11 @@ EXPECTED: dict[str, Row] = {
     # Visits, hazards, clues: instructors read and record their own.
     "visits:visit_list": Row(get=EVERYONE),
     "visits:visit_create": recorder_form(),
+    # The phone's outbox: POST only, answered in JSON; another county's institution is a
+    # rejected visit (400, nothing written: tests/visits/test_outbox.py).
+    "visits:visit_sync": Row(get={role: NOT_ALLOWED for role in EVERYONE}, post=RECORDERS_POST,
+                             post_out={"alice": 400, "bob": 400, "eve": 400},
+                             post_ok={"alice": OK, "bob": OK, "dave": OK, "eve": OK}),
     "visits:visit_detail": Row(obj="visit", get=EVERYONE, get_out=EVERYONE_OUT),
     "visits:visit_update": recorder_form("visit"),
     "visits:visit_evidence_download": Row(obj="visit_evidence", get=EVERYONE,
@@ -415,6 +423,10 @@ BODIES: dict[str, Callable] = {
         "institution": c.institution.pk, "instructor": c.instructor.pk, "date": days_ago(10),
         "lesson": "on", "lesson_topic": "学习党章", "attendees": "10",
         "notes": "组织教职工集中学习党章。"},
+    "visits:visit_sync": lambda c, w: {
+        "institution": c.institution.pk, "instructor": c.instructor.pk, "date": days_ago(10),
+        "lesson": "on", "lesson_topic": "学习党章", "attendees": "10",
+        "client_id": "5f0c6a4e-8a43-4a0e-9d55-3f1f4b1c2d01"},
     "visits:visit_update": lambda c, w: {
         "institution": c.institution.pk, "instructor": c.instructor.pk,
         "date": c.visit.date, "lesson": "on", "lesson_topic": "学习党章", "policy": "on",
