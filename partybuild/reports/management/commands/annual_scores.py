@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partybuild.core.years import year_from_option
 from partybuild.organisation.models import Institution
 from partybuild.regions.options import region_from_option
 from partybuild.reports.pdf import scores_pdf
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="输出文件，按扩展名 .csv/.xlsx/.pdf 决定格式")
 
     def handle(self, *args, year, region, output, **options):
+        year = year_from_option(year)
         region = region_from_option(region)
         institutions = Institution.objects.filter(region__path__startswith=region.path)
         rubric = rubric_for_year(year)

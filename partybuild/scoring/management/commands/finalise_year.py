@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from partybuild.accounts.models import User
+from partybuild.core.years import year_from_option
 from partybuild.scoring.services import year_finalise
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                             help="有意对尚未结束的当年定稿")
 
     def handle(self, *args, year, user, force_current_year, **options):
+        year = year_from_option(year)
         acting_user = None
         if user:
             acting_user = User.objects.filter(username=user).first()

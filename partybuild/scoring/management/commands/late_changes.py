@@ -5,6 +5,7 @@ import io
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partybuild.core.years import year_from_option
 from partybuild.organisation.models import Institution
 from partybuild.regions.options import region_from_option
 from partybuild.scoring.finality import LATE_COLUMNS, late_changes, year_is_final
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="区划代码；默认全部")
 
     def handle(self, *args, year, region, **options):
+        year = year_from_option(year)
         if not year_is_final(year):
             raise CommandError(f"{year} 年度尚未定稿，没有可比较的定稿评分。"
                                f"请先运行 finalise_year --year {year}。")
