@@ -163,7 +163,7 @@ def urls(demo) -> list[str]:
         if name in (None, "logout"):
             continue
         row = EXPECTED[name]
-        values = {"year": year, "section": "safety", "kind": "institutions"}
+        values = {"year": year, "section": "safety", "kind": "institutions", "version": 1}
         if row.obj:
             values["pk"] = objects[row.obj].pk
         kwargs = {kwarg: values[kwarg] for kwarg in kwarg_names(pattern)}
