@@ -11,7 +11,8 @@ Each case runs in its own process, so its peak resident memory (ru_maxrss) is it
   largest-csv    the same rows as a UTF-8 CSV, up to MAX_ROWS or MAX_IMPORT_BYTES
   million-rows   545 KB of XLSX holding 1,000,000 rows (140 MB of sheet XML): refused
   far-cell       one value at XFD1048576: refused before calamine builds its grid
-The bound it checks: every case under MEMORY_LIMIT_MB and TIME_LIMIT_S (exit 1 otherwise).
+The bound it checks: every case under MEMORY_LIMIT_MB of peak memory and TIME_LIMIT_S of CPU
+time (exit 1 otherwise); CPU time, because wall time on a shared machine measures the others.
 """
 
 import csv
@@ -86,7 +87,9 @@ def child(case: str, path: Path) -> int:
 
     kind_class = KINDS["institutions"]
     data = path.read_bytes()
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    baseline = usage.ru_maxrss / 1024
+    cpu_before = usage.ru_utime + usage.ru_stime
     started = time.monotonic()
     try:
         table = read_table(data, path.name, recognised=recognised_names(kind_class).__contains__)
@@ -98,11 +101,14 @@ def child(case: str, path: Path) -> int:
         rows = parse_rows(kind, table, mapping, errors)
         outcome = f"read {len(rows):,} rows, {len(errors)} problems"
     elapsed = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{case:13} {len(data) / 1e6:8.1f} MB file  {elapsed:6.2f} s  peak {peak:6.0f} MB "
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    peak = usage.ru_maxrss / 1024
+    print(f"{case:13} {len(data) / 1e6:8.1f} MB file  {cpu:6.2f} s CPU ({elapsed:.1f} s wall)  "
+          f"peak {peak:6.0f} MB "
           f"(+{peak - baseline:.0f} MB over the {baseline:.0f} MB of Python, Django and the "
           f"file's bytes)  {outcome[:110]}")
-    return 0 if peak < MEMORY_LIMIT_MB and elapsed < TIME_LIMIT_S else 1
+    return 0 if peak < MEMORY_LIMIT_MB and cpu < TIME_LIMIT_S else 1
 
 
 def main() -> int:
@@ -115,7 +121,7 @@ def main() -> int:
     print(f"limits: {readers.MAX_ROWS:,} rows, {readers.MAX_COLUMNS} columns, "
           f"{readers.MAX_CELLS:,} cells, {readers.MAX_SHEET_XML_BYTES // 2**20} MB of sheet XML, "
           f"{readers.MAX_IMPORT_BYTES // 2**20} MB per file; bound checked: "
-          f"{MEMORY_LIMIT_MB} MB peak, {TIME_LIMIT_S} s")
+          f"{MEMORY_LIMIT_MB} MB peak, {TIME_LIMIT_S} s of CPU")
     failed = 0
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
