@@ -104,9 +104,8 @@ def transport():
 
 
 def production_mode():
-    insecure = settings.SECRET_KEY.startswith("development-only")
-    return not settings.DEBUG and not insecure, (
-        "DEBUG 关闭，密钥已设置" if not settings.DEBUG and not insecure else "DEBUG 开启或使用开发密钥")
+    ok = not settings.DEBUG and not settings.SECRET_KEY.startswith("development-only")
+    return ok, "DEBUG 关闭，密钥已设置" if ok else "DEBUG 开启或使用开发密钥"
 
 
 def content_security_policy():
@@ -129,7 +128,8 @@ def sqlite_writers():
     options = database.get("OPTIONS", {})
     ok = (str(options.get("transaction_mode", "")).upper() == "IMMEDIATE"
           and options.get("timeout", 5) >= 10)
-    return ok, f"transaction_mode={options.get('transaction_mode')}, timeout={options.get('timeout')}"
+    mode, timeout = options.get("transaction_mode"), options.get("timeout")
+    return ok, f"transaction_mode={mode}, timeout={timeout}"
 
 
 def storage_failures():
