@@ -29,8 +29,13 @@ function request()
   local institution, day = slot:match("(%S+) (%S+)")
   local body = "csrfmiddlewaretoken=" .. token .. "&institution=" .. institution ..
     "&date=" .. day .. "&lesson=on&lesson_topic=load&attendees=12"
-  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"},
-    body)
+  -- wrk.format uses only the headers it is given: keep the -H ones (cookie, referer, host).
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  headers["Content-Type"] = "application/x-www-form-urlencoded"
+  return wrk.format("POST", nil, headers, body)
 end
 
 function response(status, headers, body)
