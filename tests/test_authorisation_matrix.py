@@ -177,6 +177,9 @@ EXPECTED: dict[str, Row] = {
     "set_language": Row(get=SIGNED_IN_GO_HOME, anonymous=FOUND),
     "password_change": Row(get=EVERYONE, post={}, post_ok={role: FOUND for role in EVERYONE}),
     "password_change_done": Row(get=EVERYONE),
+    # The second factor: anyone may set it up; verifying without a device sends to setup.
+    "otp_setup": Row(get=EVERYONE, post={}, post_ok={role: FOUND for role in EVERYONE}),
+    "otp_verify": Row(get={role: FOUND for role in EVERYONE}, post={}),
     "health": Row(get=EVERYONE, anonymous=OK),
     "redlist_public": Row(get=EVERYONE, anonymous=OK),
     "redlist_index": Row(get=EVERYONE, anonymous=OK),
@@ -374,6 +377,7 @@ def photo() -> SimpleUploadedFile:
 
 
 BODIES: dict[str, Callable] = {
+    "otp_setup": lambda c, w: {"start": "1"},
     "password_change": lambda c, w: {"old_password": "correct-horse-battery",
                                      "new_password1": "Yiyang-2026-dangjian",
                                      "new_password2": "Yiyang-2026-dangjian"},

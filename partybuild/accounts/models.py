@@ -1,7 +1,9 @@
 """Users, their role and their home region."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +21,10 @@ class User(AbstractUser):
         help_text=_("用户可查看本区划及其下级区划的全部记录。"),
     )
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    # Password policy (等保 2.0 身份鉴别): a password an administrator set must be changed at
+    # the next login; any password expires PARTYBUILD_PASSWORD_MAX_AGE_DAYS after it was set.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码设置时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("用户")
@@ -39,3 +45,20 @@ class User(AbstractUser):
     @property
     def is_instructor(self) -> bool:
         return self.role == self.Role.INSTRUCTOR
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier password hashes, so that none of the last few is chosen again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
