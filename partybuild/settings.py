@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partybuild.accounts.apps.LoginProtectionConfig",  # django-axes
     "partybuild.regions",
     "partybuild.accounts",
+    "partybuild.audit",
     "partybuild.organisation",
     "partybuild.instructors",
     "partybuild.visits",
@@ -130,6 +131,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # ...and an address that fails this often over all user names is refused as a whole.
 PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT = int(
     os.environ.get("PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+# The audit trail is kept this many days (at least 180: the purge refuses younger entries).
+PARTYBUILD_AUDIT_RETENTION_DAYS = int(os.environ.get("PARTYBUILD_AUDIT_RETENTION_DAYS", "1095"))
 AXES_HANDLER = "partybuild.accounts.throttling.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 # Lockouts are logged as warnings; the start-up banner would only clutter command output.
