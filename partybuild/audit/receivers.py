@@ -8,6 +8,8 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
+from partybuild.core.signals import list_served
+
 from .models import AuditEntry
 from .services import audit_record
 
@@ -76,3 +78,13 @@ def on_admin_change(sender, instance, created, raw=False, **kwargs):
                  if instance.content_type_id else "", object_id=instance.object_id or "",
                  object_repr=instance.object_repr, action=action,
                  message=instance.get_change_message())
+
+
+@receiver(list_served)
+def on_list_served(sender, request, name, filters, export_format, rows, purpose, **kwargs):
+    """Every export (what, filters, row count); page views of lists of personal data."""
+    if export_format is None and not purpose:
+        return
+    event = Event.EXPORT if export_format else Event.PERSONAL_VIEW
+    audit_record(event, request=request, object_repr=name, filters=filters,
+                 format=export_format or "", rows=rows, purpose=purpose)

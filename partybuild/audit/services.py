@@ -142,3 +142,12 @@ def audit_purge(before=None) -> int:
     audit_record(AuditEntry.Event.AUDIT_PURGE, deleted=deleted,
                  before=cutoff.isoformat(), last_deleted_hash=last.hash)
     return deleted
+
+
+def audit_import(request, filename: str, data: bytes, result) -> AuditEntry:
+    """An import that wrote (or tried to write) records: the file, its SHA-256, the counts."""
+    return audit_record(
+        AuditEntry.Event.IMPORT, request=request, object_repr=filename,
+        outcome=AuditEntry.Outcome.SUCCESS if result.ok else AuditEntry.Outcome.FAILURE,
+        kind=result.kind, sha256=hashlib.sha256(data).hexdigest(), created=result.created,
+        updated=result.updated, unchanged=result.unchanged, errors=len(result.errors))

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from partybuild.audit.services import audit_import
+
 from .engine import ImportKind, ImportResult, run_import
 from .forms import UploadForm
 from .kinds import KINDS
@@ -101,6 +103,7 @@ def confirm(request):
         return redirect("imports:index")
     kind_class = KINDS[pending.kind]
     result = run_import(kind_class, pending.data, pending.filename, user=request.user)
+    audit_import(request, pending.filename, pending.data, result)
     return render_result(request, kind_class, pending.filename, result, done=result.ok)
 
 
