@@ -1,7 +1,9 @@
 """Read pages of instructors: the list with caseloads, and one instructor's assignments."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from partybuild.audit.services import audit_record
 from partybuild.core.access import instructor_reader_required
@@ -29,3 +31,15 @@ def instructor_detail(request, pk: int):
     audit_record("personal_view", request=request, obj=detail.instructor)
     return render(request, "instructors/instructor_detail.html",
                   {"detail": detail, "instructor": detail.instructor})
+
+
+@require_POST
+@instructor_reader_required
+def instructor_phone_reveal(request, pk: int):
+    """The full number, for staff who need to call: a POST, recorded in the audit trail."""
+    if not request.user.can_edit_structure:
+        raise PermissionDenied
+    detail = selectors.instructor_detail(user=request.user, pk=pk)
+    audit_record("personal_reveal", request=request, obj=detail.instructor, field="phone")
+    return render(request, "instructors/instructor_detail.html",
+                  {"detail": detail, "instructor": detail.instructor, "phone_revealed": True})
