@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from partybuild.accounts.models import User
 from partybuild.audit.models import AuditEntry
-from partybuild.audit.services import GENESIS, audit_purge, audit_record, audit_verify
+from partybuild.audit.services import (
+    GENESIS,
+    audit_purge,
+    audit_record,
+    audit_verify,
+    entry_hash,
+)
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -99,9 +105,12 @@ def test_verify_names_the_first_entry_whose_content_or_link_is_broken(alice, cap
         if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER audit_auditentry_no_update")
         else:
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
+            # Replica mode fires no ordinary triggers (the test database user is a superuser).
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute("UPDATE audit_auditentry SET details = %s WHERE id = %s",
                        [json.dumps({"what": "member_list", "rows": 1}), second.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
     checked, broken, reason = audit_verify()
     assert broken.pk == second.pk and "改动" in reason
     with pytest.raises(SystemExit) as exit_info:
@@ -159,3 +168,39 @@ def test_no_account_holds_two_administrator_roles(county_a):
         user.full_clean()
     with pytest.raises(DatabaseError), transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_superuser=True)
+
+
+@pytest.mark.django_db
+def test_the_purge_deletes_only_entries_past_the_retention_and_verify_still_passes(alice):
+    # Two entries written four years ago (as if), then one today.
+    old = [audit_record(Event.LOGIN, user=alice), audit_record(Event.LOGOUT, user=alice)]
+    long_ago = timezone.now() - timedelta(days=4 * 365)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER audit_auditentry_no_update")
+        else:
+            cursor.execute("SET session_replication_role = replica")
+        for entry in old:
+            entry.at = long_ago
+        # Re-chain the back-dated entries so that the trail is whole before the purge.
+        previous = GENESIS
+        for entry in old:
+            entry.prev_hash = previous
+            entry.hash = entry_hash(entry)
+            cursor.execute("UPDATE audit_auditentry SET at = %s, prev_hash = %s, hash = %s "
+                           "WHERE id = %s", [entry.at, entry.prev_hash, entry.hash, entry.pk])
+            previous = entry.hash
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+    recent = audit_record(Event.LOGIN, user=alice)
+    assert audit_verify()[1] is None
+
+    assert audit_purge() == 2
+    remaining = list(AuditEntry.objects.order_by("pk"))
+    assert remaining[0].pk == recent.pk and remaining[-1].event == Event.AUDIT_PURGE
+    assert remaining[-1].details["last_deleted_hash"] == old[-1].hash
+    assert audit_verify()[1] is None
+    if connection.vendor == "postgresql":
+        # Outside audit_purge the database still refuses a delete, even of an old entry.
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [recent.pk])
