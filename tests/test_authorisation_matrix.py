@@ -83,33 +83,38 @@ PROJECT_PATTERNS = [(route, name, pattern) for route, name, pattern in ALL_PATTE
 # `post_ok` lists the allowed POSTs with the same body, which proves the body is a real
 # change: a refused POST that left the database alone was refused, not merely invalid.
 
-EVERYONE = {"alice": OK, "bob": OK, "carol": OK, "dave": OK, "eve": OK}
+# The security and audit administrators (frank, grace) do no party-building work: every
+# page of the structure, visits, scores and reports refuses them, in scope or out.
+NOT_THE_WORK = {"frank": FORBIDDEN, "grace": FORBIDDEN}
+SIGNED_IN = ("alice", "bob", "carol", "dave", "eve", "frank", "grace")
+EVERYONE = {"alice": OK, "bob": OK, "carol": OK, "dave": OK, "eve": OK, **NOT_THE_WORK}
 EVERYONE_OUT = {"alice": NOT_FOUND, "bob": NOT_FOUND, "carol": NOT_FOUND, "eve": NOT_FOUND}
 # Structure readers: staff, reviewers and administrators; instructors are refused.
-READERS = {"alice": OK, "bob": FORBIDDEN, "carol": OK, "dave": OK, "eve": OK}
+READERS = {"alice": OK, "bob": FORBIDDEN, "carol": OK, "dave": OK, "eve": OK, **NOT_THE_WORK}
 READERS_OUT = {"alice": NOT_FOUND, "bob": FORBIDDEN, "carol": NOT_FOUND, "eve": NOT_FOUND}
-READERS_POST = {"bob": FORBIDDEN}
+READERS_POST = {"bob": FORBIDDEN, **NOT_THE_WORK}
 READERS_WRITE = {"alice": FOUND, "carol": FOUND, "dave": FOUND, "eve": FOUND}
 # Structure editors: committee staff and administrators.
-EDITORS = {"alice": OK, "bob": FORBIDDEN, "carol": FORBIDDEN, "dave": OK, "eve": OK}
+EDITORS = {"alice": OK, "bob": FORBIDDEN, "carol": FORBIDDEN, "dave": OK, "eve": OK, **NOT_THE_WORK}
 EDITORS_OUT = {"alice": NOT_FOUND, "bob": FORBIDDEN, "carol": FORBIDDEN, "eve": NOT_FOUND}
-EDITORS_POST = {"bob": FORBIDDEN, "carol": FORBIDDEN}
+EDITORS_POST = {"bob": FORBIDDEN, "carol": FORBIDDEN, **NOT_THE_WORK}
 EDITORS_WRITE = {"alice": FOUND, "dave": FOUND, "eve": FOUND}
 # Recorders of visits, hazards and clues: editors and instructors with a record.
-RECORDERS = {"alice": OK, "bob": OK, "carol": FORBIDDEN, "dave": OK, "eve": OK}
+RECORDERS = {"alice": OK, "bob": OK, "carol": FORBIDDEN, "dave": OK, "eve": OK, **NOT_THE_WORK}
 RECORDERS_OUT = {"alice": NOT_FOUND, "bob": NOT_FOUND, "carol": FORBIDDEN, "eve": NOT_FOUND}
-RECORDERS_POST = {"carol": FORBIDDEN}
+RECORDERS_POST = {"carol": FORBIDDEN, **NOT_THE_WORK}
 RECORDERS_WRITE = {"alice": FOUND, "bob": FOUND, "dave": FOUND, "eve": FOUND}
 # Inspection reviewers: reviewers and administrators.
-REVIEWERS = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": OK, "dave": OK, "eve": FORBIDDEN}
+REVIEWERS = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": OK, "dave": OK, "eve": FORBIDDEN,
+             **NOT_THE_WORK}
 REVIEWERS_OUT = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": NOT_FOUND, "eve": FORBIDDEN}
-REVIEWERS_POST = {"alice": FORBIDDEN, "bob": FORBIDDEN, "eve": FORBIDDEN}
+REVIEWERS_POST = {"alice": FORBIDDEN, "bob": FORBIDDEN, "eve": FORBIDDEN, **NOT_THE_WORK}
 REVIEWERS_WRITE = {"carol": FOUND, "dave": FOUND}
 # Administrators only.
 ADMINS = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": FORBIDDEN, "dave": OK,
-          "eve": FORBIDDEN}
+          "eve": FORBIDDEN, **NOT_THE_WORK}
 ADMINS_OUT = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": FORBIDDEN, "eve": FORBIDDEN}
-ADMINS_POST = ADMINS_OUT
+ADMINS_POST = {**ADMINS_OUT, **NOT_THE_WORK}
 ADMINS_WRITE = {"dave": FOUND}
 
 
@@ -169,25 +174,30 @@ def require_post(answers_post: dict, answers_post_out: dict | None = None,
 
 
 SIGNED_IN_GO_HOME = {role: FOUND for role in EVERYONE}
+SIGNED_IN_OK = {role: OK for role in SIGNED_IN}
+# Only the audit administrator reads the trail: not the system administrator (三员分立).
+AUDITOR_ONLY = {role: FORBIDDEN for role in SIGNED_IN} | {"grace": OK}
 
 EXPECTED: dict[str, Row] = {
     # Accounts, language, health: the few public pages.
     "login": Row(get=SIGNED_IN_GO_HOME, anonymous=OK),
     "logout": Row(get={role: NOT_ALLOWED for role in EVERYONE}),
     "set_language": Row(get=SIGNED_IN_GO_HOME, anonymous=FOUND),
-    "password_change": Row(get=EVERYONE, post={}, post_ok={role: FOUND for role in EVERYONE}),
-    "password_change_done": Row(get=EVERYONE),
+    "password_change": Row(get=SIGNED_IN_OK, post={},
+                           post_ok={role: FOUND for role in SIGNED_IN}),
+    "password_change_done": Row(get=SIGNED_IN_OK),
     # The second factor: anyone may set it up; verifying without a device sends to setup.
-    "otp_setup": Row(get=EVERYONE, post={}, post_ok={role: FOUND for role in EVERYONE}),
-    "otp_verify": Row(get={role: FOUND for role in EVERYONE}, post={}),
-    "health": Row(get=EVERYONE, anonymous=OK),
-    "redlist_public": Row(get=EVERYONE, anonymous=OK),
-    "redlist_index": Row(get=EVERYONE, anonymous=OK),
-    "redlist_version": Row(get=EVERYONE, anonymous=OK),
-    "home": Row(get=EVERYONE),
+    "otp_setup": Row(get=SIGNED_IN_OK, post={}, post_ok={role: FOUND for role in SIGNED_IN}),
+    "otp_verify": Row(get={role: FOUND for role in SIGNED_IN}, post={}),
+    "health": Row(get=SIGNED_IN_OK, anonymous=OK),
+    "redlist_public": Row(get=SIGNED_IN_OK, anonymous=OK),
+    "redlist_index": Row(get=SIGNED_IN_OK, anonymous=OK),
+    "redlist_version": Row(get=SIGNED_IN_OK, anonymous=OK),
+    # The security and audit administrators land on a home page without figures.
+    "home": Row(get=SIGNED_IN_OK),
     # The offline app: they hold no data, so they answer before login too.
-    "service_worker": Row(get=EVERYONE, anonymous=OK),
-    "manifest": Row(get=EVERYONE, anonymous=OK),
+    "service_worker": Row(get=SIGNED_IN_OK, anonymous=OK),
+    "manifest": Row(get=SIGNED_IN_OK, anonymous=OK),
     "coverage_gaps": Row(get=READERS),
     # The organisation structure.
     "organisation:institution_list": Row(get=EVERYONE),
@@ -217,6 +227,13 @@ EXPECTED: dict[str, Row] = {
     "instructors:instructor_list": Row(get=READERS),
     "instructors:instructor_detail": Row(obj="instructor", get=EVERYONE, get_out={
         "alice": NOT_FOUND, "bob": FORBIDDEN, "carol": NOT_FOUND, "eve": NOT_FOUND}),
+    # Staff reveal an instructor's full phone number on purpose (audited); reviewers may not.
+    "instructors:instructor_phone_reveal": Row(
+        obj="instructor", get={role: NOT_ALLOWED for role in SIGNED_IN},
+        get_out={role: NOT_ALLOWED for role in EVERYONE_OUT},
+        post={"bob": FORBIDDEN, "carol": FORBIDDEN, **NOT_THE_WORK},
+        post_out={"alice": NOT_FOUND, "bob": FORBIDDEN, "carol": FORBIDDEN, "eve": NOT_FOUND},
+        post_ok={"alice": OK, "dave": OK, "eve": OK}),
     "instructors:instructor_create": editor_action(),
     "instructors:instructor_update": editor_action("instructor"),
     "instructors:assignment_create": editor_action(),
@@ -308,6 +325,8 @@ EXPECTED: dict[str, Row] = {
                                    download=True),
     "reports:institution_duty_card_pdf": Row(obj="institution", get=EVERYONE,
                                              get_out=EVERYONE_OUT, download=True),
+    # The audit trail.
+    "audit:audit_list": Row(get=AUDITOR_ONLY),
 }
 
 

@@ -181,6 +181,13 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
+def manages_lockouts(user) -> bool:
+    """Lockouts are security policy: the security administrator's (and, as before, the
+    system administrator's, who answers the user who cannot sign in)."""
+    return is_administrator(user) or (user.is_active and user.is_staff
+                                      and user.role == User.Role.SECURITY_ADMIN)
+
+
 @admin.register(AccessAttempt)
 class LoginLockoutAdmin(AccessAttemptAdmin):
     """Failed-login counters: deleting one lifts that user name's lockout at once.
@@ -197,10 +204,10 @@ class LoginLockoutAdmin(AccessAttemptAdmin):
         return queryset.filter(username__in=names)
 
     def has_module_permission(self, request):
-        return is_administrator(request.user) or super().has_module_permission(request)
+        return manages_lockouts(request.user) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user) or super().has_view_permission(request, obj)
+        return manages_lockouts(request.user) or super().has_view_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user) or super().has_delete_permission(request, obj)
+        return manages_lockouts(request.user) or super().has_delete_permission(request, obj)

@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,12 @@ class User(AbstractUser):
         INSTRUCTOR = "instructor", _("党建指导员")
         REVIEWER = "reviewer", _("年检评审人员")
         ADMIN = "admin", _("系统管理员")
+        # The three administrators (三员分立): the system administrator runs users, regions
+        # and configuration, the security administrator lockouts and sessions, the audit
+        # administrator only reads the audit trail. A role is one value, so no account
+        # holds two; a superuser holds every right, so neither of the other two may be one.
+        SECURITY_ADMIN = "security_admin", _("安全管理员")
+        AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
     region = models.ForeignKey(
@@ -29,9 +37,31 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | ~Q(role__in=["security_admin", "audit_admin"]),
+                name="user_one_administrator_role",
+                violation_error_message=_("安全管理员和审计管理员不能同时是超级用户。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.is_superuser and self.role in {self.Role.SECURITY_ADMIN, self.Role.AUDIT_ADMIN}:
+            # Not tied to a field: is_superuser is read-only for non-superusers in the admin.
+            raise ValidationError(_(
+                "超级用户拥有全部权限：安全管理员和审计管理员不能同时是超级用户（三员分立）。"))
+
+    @property
+    def is_security_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.SECURITY_ADMIN
+
+    @property
+    def is_audit_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.AUDIT_ADMIN
 
     @property
     def can_edit_structure(self) -> bool:

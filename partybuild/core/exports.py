@@ -14,6 +14,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from .signals import list_served
+
 EXPORT_PARAM = "_export"
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,6 +111,9 @@ class TableExportMixin:
     """
 
     export_name = "export"
+    # Lists of people's personal data say why they hold it; the audit entry of every view
+    # and export carries that purpose (PIPL).
+    personal_data_purpose = ""
 
     def export_format(self) -> str | None:
         value = self.request.GET.get(EXPORT_PARAM)
@@ -117,10 +122,20 @@ class TableExportMixin:
     def render_to_response(self, context, **response_kwargs):
         export_format = self.export_format()
         if export_format is None:
+            if self.personal_data_purpose:
+                page = getattr(context["table"], "page", None)
+                self.announce(None, page.paginator.count if page else len(context["table"].rows))
             return super().render_to_response(context, **response_kwargs)
         table = context["table"]
+        self.announce(export_format, len(table.rows))
         filename = f"{self.export_name}-{timezone.localdate().isoformat()}"
         rows = table.as_values()
         if export_format == "csv":
             return csv_response(rows, filename)
         return xlsx_response(rows, filename, str(self.export_name))
+
+    def announce(self, export_format: str | None, rows: int) -> None:
+        filters = {key: value for key, value in self.request.GET.lists() if key != EXPORT_PARAM}
+        list_served.send(sender=type(self), request=self.request, name=str(self.export_name),
+                         filters=filters, export_format=export_format, rows=rows,
+                         purpose=str(self.personal_data_purpose))

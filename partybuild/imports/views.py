@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from partybuild.audit.services import audit_import
 from partybuild.core.exports import csv_value
 
 from .engine import ImportKind, ImportResult, run_import
@@ -107,6 +108,7 @@ def confirm(request):
         return redirect("imports:index")
     kind_class = KINDS[pending.kind]
     result = run_import(kind_class, pending.data, pending.filename, user=request.user)
+    audit_import(request, pending.filename, pending.data, result)
     return render_result(request, kind_class, pending.filename, result, done=result.ok)
 
 

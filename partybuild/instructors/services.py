@@ -12,7 +12,8 @@ from partybuild.organisation.models import Institution
 
 from .models import Assignment, Instructor
 
-INSTRUCTOR_FIELDS = ("number", "name", "source_type", "source_org", "title", "phone", "region")
+INSTRUCTOR_FIELDS = ("number", "name", "source_type", "source_org", "title", "phone",
+                     "phone_publish_consent", "region")
 
 
 @transaction.atomic

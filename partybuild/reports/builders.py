@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partybuild.activities.selectors import activities_counting_for
+from partybuild.core.masking import mask_phone
 from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Institution
 from partybuild.organisation.selectors import operating_on_q
@@ -502,7 +503,8 @@ def duty_cards(*, institutions: QuerySet[Institution], day: date) -> list[DutyCa
                        .select_related("instructor").order_by("instructor__number")):
         instructor = assignment.instructor
         by_institution.setdefault(assignment.institution_id, []).append(CardInstructor(
-            instructor.name, instructor.source_org, instructor.title, instructor.phone))
+            instructor.name, instructor.source_org, instructor.title,
+            instructor.phone if instructor.phone_publish_consent else mask_phone(instructor.phone)))
     return [
         DutyCard(institution.name, institution.credit_code, institution.region.name,
                  by_institution.get(institution.pk, []))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.audit.services import audit_record
 from partybuild.core.access import structure_reader_required
 from partybuild.core.views import ListPage
 from partybuild.core.views_confirm import ConfirmedActionView, add_service_error
@@ -259,6 +260,7 @@ class YearFinalise(ScoringAction):
         return lines
 
     def perform(self, form):
+        audit_record("finalise", request=self.request, object_repr=str(self.kwargs["year"]))
         return services.year_finalise(acting_user=self.request.user, year=self.kwargs["year"])
 
     def success_message(self, form, result):
@@ -426,6 +428,7 @@ class InspectionFinalise(InspectionAction):
         ]
 
     def perform(self, form):
+        audit_record("finalise", request=self.request, obj=self.object)
         return services.inspection_finalise(acting_user=self.request.user,
                                             inspection=self.object)
 
@@ -490,6 +493,7 @@ class InspectionReopen(InspectionAction):
                 gettext("理由：%(reason)s") % {"reason": form.cleaned_data["reason"]}]
 
     def perform(self, form):
+        audit_record("reopen", request=self.request, obj=self.object, **form.cleaned_data)
         return services.inspection_reopen(acting_user=self.request.user,
                                           inspection=self.object,
                                           reason=form.cleaned_data["reason"])
