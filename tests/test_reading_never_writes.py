@@ -40,7 +40,10 @@ from tests.factories_visits import JPEG_BYTES, PNG_BYTES, ClueFactory, HazardFac
 from tests.test_authorisation_matrix import EXPECTED, PROJECT_PATTERNS, kwarg_names
 
 ROLES = ("staff", "instructor", "reviewer", "admin")
-SKIPPED_APPS = {"sessions", "axes", "contenttypes"}
+# The audit trail is the one table a read may add to: 等保 2.0 asks that every view of a page
+# with personal data be recorded (issue 18), and that record is append-only. Every other
+# table, the audit entries' own subjects included, must stay as it was.
+SKIPPED_APPS = {"sessions", "axes", "contenttypes", "audit"}
 
 
 @pytest.fixture(scope="module")
