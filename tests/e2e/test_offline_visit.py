@@ -92,8 +92,10 @@ def bobs_month(bob, institution_a, county_a):
 
 
 def wait_for_service_worker(page):
+    # A function, not an expression string: Playwright evaluates a string predicate with
+    # eval(), which the Content-Security-Policy (no 'unsafe-eval') refuses.
     page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
         timeout=15_000)
 
 
