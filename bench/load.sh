@@ -7,6 +7,9 @@
 # form, wrk drives each page for LOAD_DURATION at LOAD_CONNECTIONS connections. /health/ (the
 # whole middleware stack, session included, and no page work) is the framework's floor.
 # Any answer other than 200 and any socket error or timeout fails the run (exit 1).
+# Then a stream of visit records is POSTed by the demo instructor from LOAD_WRITERS
+# connections at once (each a new visit, answered 302); on SQLite this is what answered
+# "database is locked" before issue 18. Any answer other than 302 fails the run too.
 #
 # Usage: bench/load.sh            (or `make load`; needs the virtualenv made by `make`)
 #        scripts/test-postgres.sh bench/load.sh      the same against a throwaway PostgreSQL
@@ -15,6 +18,7 @@
 #              LOAD_THREADS       wrk threads (default 2, at most LOAD_CONNECTIONS)
 #              LOAD_WORKERS       gunicorn workers (default 4)
 #              LOAD_TIMEOUT       wrk's per-request timeout, counted as an error (default 10s)
+#              LOAD_WRITERS       concurrent connections of the visit-POST stream (default 10)
 #              DATABASE_URL       when set, an EMPTY database to use instead of a throwaway
 #                                 SQLite file (the demo city and its published passwords are
 #                                 written into it; a database holding tables is refused)
@@ -27,6 +31,7 @@ connections=${LOAD_CONNECTIONS:-20}
 threads=${LOAD_THREADS:-2}
 workers=${LOAD_WORKERS:-4}
 timeout=${LOAD_TIMEOUT:-10s}
+writers=${LOAD_WRITERS:-10}
 # wrk refuses fewer connections than threads.
 if [ "$threads" -gt "$connections" ]; then
     threads=$connections
@@ -138,6 +143,28 @@ print(year, district.pk, score.institution_id)
 read -r year district_pk institution_pk <<<"$ids"
 echo "load: scores of $year stored"
 
+# The visit-POST stream needs (institution, day) pairs the demo instructor may still record:
+# assigned that day, no visit yet, not in the future. One pair a line, newest days first.
+visit_slots=$workdir/visit_slots.txt
+step "visit slots" manage shell --verbosity 0 -c "
+from datetime import timedelta
+from django.utils import timezone
+from partybuild.instructors.models import Assignment
+from partybuild.visits.models import Visit
+
+today = timezone.localdate()
+assignments = Assignment.objects.filter(instructor__user__username='instructor')
+taken = set(Visit.objects.values_list('institution_id', 'date'))
+with open('$visit_slots', 'w') as out:
+    for back in range(1, 700):
+        day = today - timedelta(days=back)
+        for a in assignments:
+            if a.start <= day and (a.end is None or day <= a.end) \\
+                    and (a.institution_id, day) not in taken:
+                out.write(f'{a.institution_id} {day.isoformat()}\\n')
+"
+[ -s "$visit_slots" ] || fail "no free visit slots for the demo instructor."
+
 port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
 "$gunicorn" --workers "$workers" --bind "127.0.0.1:$port" partybuild.wsgi:application \
@@ -171,6 +198,18 @@ csrftoken=$(cookie_value csrftoken)
 [ -n "$sessionid" ] || fail "no session cookie after logging in."
 cookie="Cookie: sessionid=$sessionid; csrftoken=$csrftoken"
 echo "load: logged in as $username"
+
+# The instructor's session for the visit-POST stream, through the same login form.
+instructor_jar=$workdir/instructor-cookies.txt
+curl -fsS -c "$instructor_jar" -o "$workdir/login2.html" "$base/accounts/login/"
+token=$(sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' "$workdir/login2.html" | head -n1)
+login=$(curl -sS -b "$instructor_jar" -c "$instructor_jar" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "csrfmiddlewaretoken=$token" --data-urlencode "username=instructor" \
+    --data-urlencode "password=$password" --data-urlencode "next=/" \
+    -H "Referer: $base/accounts/login/" "$base/accounts/login/")
+[ "$login" = 302 ] || fail "logging in as instructor answered '$login', not a redirect."
+instructor_csrf=$(awk '$6 == "csrftoken" { print $7 }' "$instructor_jar")
+instructor_cookie="Cookie: sessionid=$(awk '$6 == "sessionid" { print $7 }' "$instructor_jar"); csrftoken=$instructor_csrf"
 
 # name|path|least table rows the page must show (0: no table to count).
 pages=(
@@ -222,6 +261,39 @@ for page in "${pages[@]}"; do
     results+=("$name|$rps|$p50|$p99|$errors")
     echo "load: $name done: $rps requests/s"
 done
+
+# The write stream: LOAD_WRITERS connections POST new visits at once.
+writer_threads=$((writers < threads ? writers : threads))
+out=$workdir/wrk.out
+visits_before=$(manage shell --verbosity 0 -c 'from partybuild.visits.models import Visit; print(Visit.objects.count())')
+if ! VISIT_SLOTS=$visit_slots VISIT_CSRF=$instructor_csrf VISIT_THREADS=$writer_threads \
+        wrk -t"$writer_threads" -c"$writers" -d"$duration" --timeout "$timeout" --latency \
+        -s bench/load/visits.lua -H "$instructor_cookie" -H "Referer: $base/visits/new/" \
+        "$base/visits/new/" >"$out" 2>&1; then
+    cat "$out" >&2
+    fail "wrk failed on the visit-POST stream."
+fi
+line=$(grep '^LOAD_RESULT ' "$out") || { cat "$out" >&2; fail "no result line from the visit stream."; }
+requests=$(sed -n 's/.* requests=\([^ ]*\).*/\1/p' <<<"$line")
+rps=$(sed -n 's/.* rps=\([^ ]*\).*/\1/p' <<<"$line")
+p50=$(sed -n 's/.* p50_ms=\([^ ]*\).*/\1/p' <<<"$line")
+p99=$(sed -n 's/.* p99_ms=\([^ ]*\).*/\1/p' <<<"$line")
+not_302=$(sed -n 's/.* not_200=\([^ ]*\).*/\1/p' <<<"$line")
+socket_errors=$(sed -n 's/.* socket_errors=\([^ ]*\).*/\1/p' <<<"$line")
+errors=$((not_302 + socket_errors))
+visits_after=$(manage shell --verbosity 0 -c 'from partybuild.visits.models import Visit; print(Visit.objects.count())')
+stored=$((visits_after - visits_before))
+if [ "$errors" -ne 0 ]; then
+    failed=1
+    echo "load: visit POSTs: $not_302 answers other than 302, $socket_errors socket errors" >&2
+fi
+# Every 302 is a stored visit: none may be lost (wrk may stop with a request in flight).
+if [ $((requests - not_302)) -gt "$stored" ]; then
+    failed=1
+    echo "load: visit POSTs: $((requests - not_302)) saved answers but $stored new visits" >&2
+fi
+results+=("visit POST x$writers|$rps|$p50|$p99|$errors")
+echo "load: visit-POST stream done: $rps requests/s, $stored visits stored"
 
 echo
 echo "$database, gunicorn -w $workers, wrk -t$threads -c$connections -d$duration, $(nproc) CPUs shared by wrk and gunicorn"

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,9 +44,14 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "partybuild.accounts.apps.LoginProtectionConfig",  # django-axes
     "partybuild.regions",
     "partybuild.accounts",
+    "partybuild.audit",
     "partybuild.organisation",
     "partybuild.instructors",
     "partybuild.visits",
@@ -61,15 +67,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "partybuild.accounts.middleware.SessionActivityMiddleware",
+    "partybuild.accounts.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partybuild.core.middleware.StorageFailureMiddleware",
+    # After the messages: both redirect with a message to the page that lifts the block.
+    "partybuild.accounts.middleware.SecondFactorMiddleware",
+    "partybuild.accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
@@ -104,10 +117,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL lets readers continue while an import or a scoring run writes.
+    # WAL lets readers continue while an import or a scoring run writes. IMMEDIATE takes the
+    # write lock when a transaction begins, so two writers queue (up to `timeout` seconds)
+    # instead of both reading and then one failing with "database is locked" (a 500).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
+         "transaction_mode": "IMMEDIATE"}
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -130,8 +146,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # ...and an address that fails this often over all user names is refused as a whole.
 PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT = int(
     os.environ.get("PARTYBUILD_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+# The audit trail is kept this many days (at least 180: the purge refuses younger entries).
+PARTYBUILD_AUDIT_RETENTION_DAYS = int(os.environ.get("PARTYBUILD_AUDIT_RETENTION_DAYS", "1095"))
 AXES_HANDLER = "partybuild.accounts.throttling.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
+# An attempt during a lockout, even with the right password, neither counts nor moves the
+# lockout forward: otherwise anyone on the address could hold a named user locked for good.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Lockouts are logged as warnings; the start-up banner would only clutter command output.
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "partybuild.accounts.lockout.locked_out"
@@ -145,7 +166,22 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保 2.0 level 3: at least 3 of 4 character classes, none of the last 5 passwords
+    # (the history validator also records every new password and its date).
+    {"NAME": "partybuild.accounts.passwords.CharacterClassesValidator",
+     "OPTIONS": {"min_classes": 3}},
+    {"NAME": "partybuild.accounts.passwords.PasswordHistoryValidator",
+     "OPTIONS": {"history": 5}},
 ]
+# A password expires this many days after it was set; the user must change it (0: never).
+PARTYBUILD_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PARTYBUILD_PASSWORD_MAX_AGE_DAYS", "90"))
+# Roles that are administrators: a second factor (TOTP) and the shorter idle timeout.
+PARTYBUILD_ADMIN_ROLES = env_list(
+    "PARTYBUILD_ADMIN_ROLES", "admin,security_admin,audit_admin")
+# Require the second factor of everyone, not only of the administrators.
+PARTYBUILD_OTP_REQUIRED_FOR_ALL = env_bool("PARTYBUILD_OTP_REQUIRED_FOR_ALL", False)
+PARTYBUILD_OTP_REQUIRED_FOR_ADMINS = True
+OTP_TOTP_ISSUER = "partybuild"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -173,6 +209,11 @@ STORAGES = {
 }
 
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 3600)))
+# Idle timeout in minutes: administrators' sessions end sooner (等保 2.0: 登录连接超时).
+PARTYBUILD_IDLE_TIMEOUT_MINUTES = int(
+    os.environ.get("PARTYBUILD_IDLE_TIMEOUT_MINUTES", str(SESSION_COOKIE_AGE // 60)))
+PARTYBUILD_ADMIN_IDLE_TIMEOUT_MINUTES = int(
+    os.environ.get("PARTYBUILD_ADMIN_IDLE_TIMEOUT_MINUTES", "30"))
 # The idle timeout counts from the last request; SessionActivityMiddleware renews the expiry
 # once a minute at most instead of writing the session on every request.
 PARTYBUILD_SESSION_REFRESH_SECONDS = 60
@@ -188,6 +229,22 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, never
+# inline; styles may be inline (style blocks and attributes cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Reverting to an old version in the admin would bypass the services' rules (periods that
 # must not overlap, finalised inspections): history is for reading.
@@ -196,6 +253,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 LIST_PAGE_SIZE = int(os.environ.get("PARTYBUILD_LIST_PAGE_SIZE", "50"))
+# The rectification deadline a hazard form proposes: found on + this many days.
+PARTYBUILD_HAZARD_DEADLINE_DAYS = int(os.environ.get("PARTYBUILD_HAZARD_DEADLINE_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

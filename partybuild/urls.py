@@ -19,6 +19,8 @@ urlpatterns = [
     path("scores/", include("partybuild.scoring.urls")),
     path("redlist/", include("partybuild.scoring.urls_public")),
     path("reports/", include("partybuild.reports.urls")),
+    path("audit/", include("partybuild.audit.urls")),
     path("", include("partybuild.home.urls")),
+    path("", include("partybuild.visits.urls_pwa")),
     path("", include("partybuild.core.urls")),
 ]

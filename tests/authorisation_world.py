@@ -48,7 +48,7 @@ from .factories_activities import ActivityEvidenceFactory, ActivityFactory
 from .factories_points import PointEntryFactory
 from .factories_visits import JPEG_BYTES, PNG_BYTES, ClueFactory, HazardFactory, VisitFactory
 
-ROLES = ("alice", "bob", "carol", "dave", "eve")
+ROLES = ("alice", "bob", "carol", "dave", "eve", "frank", "grace")
 
 
 @dataclass
@@ -161,6 +161,12 @@ def build_world() -> World:
                             region=city, is_staff=True),
         "eve": UserFactory(username="eve", display_name="赵燕", role=User.Role.STAFF,
                            region=county_b),
+        # The other two of the three administrators (三员分立): security (lockouts, in the
+        # admin, hence staff status) and audit (reads the audit trail, nothing else).
+        "frank": UserFactory(username="frank", display_name="孙安", role=User.Role.SECURITY_ADMIN,
+                             region=city, is_staff=True),
+        "grace": UserFactory(username="grace", display_name="钱审", role=User.Role.AUDIT_ADMIN,
+                             region=city),
     }
     bob_record = InstructorFactory(name="李波", user=users["bob"], region=county_a)
     liu_yang = InstructorFactory(name="刘洋", region=county_b, source_org="益阳市第六中学")

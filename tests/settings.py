@@ -14,3 +14,7 @@ AXES_ENABLED = False
 # the clock; query-count tests need every request alike. tests/accounts/test_login_security.py
 # switches renewal back on.
 PARTYBUILD_SESSION_REFRESH_SECONDS = 10**10
+
+# The second factor is required of administrators; the suite's administrators log in with
+# force_login to test who may do what. tests/accounts/test_second_factor.py switches it on.
+PARTYBUILD_OTP_REQUIRED_FOR_ADMINS = False

@@ -83,33 +83,38 @@ PROJECT_PATTERNS = [(route, name, pattern) for route, name, pattern in ALL_PATTE
 # `post_ok` lists the allowed POSTs with the same body, which proves the body is a real
 # change: a refused POST that left the database alone was refused, not merely invalid.
 
-EVERYONE = {"alice": OK, "bob": OK, "carol": OK, "dave": OK, "eve": OK}
+# The security and audit administrators (frank, grace) do no party-building work: every
+# page of the structure, visits, scores and reports refuses them, in scope or out.
+NOT_THE_WORK = {"frank": FORBIDDEN, "grace": FORBIDDEN}
+SIGNED_IN = ("alice", "bob", "carol", "dave", "eve", "frank", "grace")
+EVERYONE = {"alice": OK, "bob": OK, "carol": OK, "dave": OK, "eve": OK, **NOT_THE_WORK}
 EVERYONE_OUT = {"alice": NOT_FOUND, "bob": NOT_FOUND, "carol": NOT_FOUND, "eve": NOT_FOUND}
 # Structure readers: staff, reviewers and administrators; instructors are refused.
-READERS = {"alice": OK, "bob": FORBIDDEN, "carol": OK, "dave": OK, "eve": OK}
+READERS = {"alice": OK, "bob": FORBIDDEN, "carol": OK, "dave": OK, "eve": OK, **NOT_THE_WORK}
 READERS_OUT = {"alice": NOT_FOUND, "bob": FORBIDDEN, "carol": NOT_FOUND, "eve": NOT_FOUND}
-READERS_POST = {"bob": FORBIDDEN}
+READERS_POST = {"bob": FORBIDDEN, **NOT_THE_WORK}
 READERS_WRITE = {"alice": FOUND, "carol": FOUND, "dave": FOUND, "eve": FOUND}
 # Structure editors: committee staff and administrators.
-EDITORS = {"alice": OK, "bob": FORBIDDEN, "carol": FORBIDDEN, "dave": OK, "eve": OK}
+EDITORS = {"alice": OK, "bob": FORBIDDEN, "carol": FORBIDDEN, "dave": OK, "eve": OK, **NOT_THE_WORK}
 EDITORS_OUT = {"alice": NOT_FOUND, "bob": FORBIDDEN, "carol": FORBIDDEN, "eve": NOT_FOUND}
-EDITORS_POST = {"bob": FORBIDDEN, "carol": FORBIDDEN}
+EDITORS_POST = {"bob": FORBIDDEN, "carol": FORBIDDEN, **NOT_THE_WORK}
 EDITORS_WRITE = {"alice": FOUND, "dave": FOUND, "eve": FOUND}
 # Recorders of visits, hazards and clues: editors and instructors with a record.
-RECORDERS = {"alice": OK, "bob": OK, "carol": FORBIDDEN, "dave": OK, "eve": OK}
+RECORDERS = {"alice": OK, "bob": OK, "carol": FORBIDDEN, "dave": OK, "eve": OK, **NOT_THE_WORK}
 RECORDERS_OUT = {"alice": NOT_FOUND, "bob": NOT_FOUND, "carol": FORBIDDEN, "eve": NOT_FOUND}
-RECORDERS_POST = {"carol": FORBIDDEN}
+RECORDERS_POST = {"carol": FORBIDDEN, **NOT_THE_WORK}
 RECORDERS_WRITE = {"alice": FOUND, "bob": FOUND, "dave": FOUND, "eve": FOUND}
 # Inspection reviewers: reviewers and administrators.
-REVIEWERS = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": OK, "dave": OK, "eve": FORBIDDEN}
+REVIEWERS = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": OK, "dave": OK, "eve": FORBIDDEN,
+             **NOT_THE_WORK}
 REVIEWERS_OUT = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": NOT_FOUND, "eve": FORBIDDEN}
-REVIEWERS_POST = {"alice": FORBIDDEN, "bob": FORBIDDEN, "eve": FORBIDDEN}
+REVIEWERS_POST = {"alice": FORBIDDEN, "bob": FORBIDDEN, "eve": FORBIDDEN, **NOT_THE_WORK}
 REVIEWERS_WRITE = {"carol": FOUND, "dave": FOUND}
 # Administrators only.
 ADMINS = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": FORBIDDEN, "dave": OK,
-          "eve": FORBIDDEN}
+          "eve": FORBIDDEN, **NOT_THE_WORK}
 ADMINS_OUT = {"alice": FORBIDDEN, "bob": FORBIDDEN, "carol": FORBIDDEN, "eve": FORBIDDEN}
-ADMINS_POST = ADMINS_OUT
+ADMINS_POST = {**ADMINS_OUT, **NOT_THE_WORK}
 ADMINS_WRITE = {"dave": FOUND}
 
 
@@ -169,17 +174,30 @@ def require_post(answers_post: dict, answers_post_out: dict | None = None,
 
 
 SIGNED_IN_GO_HOME = {role: FOUND for role in EVERYONE}
+SIGNED_IN_OK = {role: OK for role in SIGNED_IN}
+# Only the audit administrator reads the trail: not the system administrator (三员分立).
+AUDITOR_ONLY = {role: FORBIDDEN for role in SIGNED_IN} | {"grace": OK}
 
 EXPECTED: dict[str, Row] = {
     # Accounts, language, health: the few public pages.
     "login": Row(get=SIGNED_IN_GO_HOME, anonymous=OK),
     "logout": Row(get={role: NOT_ALLOWED for role in EVERYONE}),
     "set_language": Row(get=SIGNED_IN_GO_HOME, anonymous=FOUND),
-    "password_change": Row(get=EVERYONE, post={}, post_ok={role: FOUND for role in EVERYONE}),
-    "password_change_done": Row(get=EVERYONE),
-    "health": Row(get=EVERYONE, anonymous=OK),
-    "redlist_public": Row(get=EVERYONE, anonymous=OK),
-    "home": Row(get=EVERYONE),
+    "password_change": Row(get=SIGNED_IN_OK, post={},
+                           post_ok={role: FOUND for role in SIGNED_IN}),
+    "password_change_done": Row(get=SIGNED_IN_OK),
+    # The second factor: anyone may set it up; verifying without a device sends to setup.
+    "otp_setup": Row(get=SIGNED_IN_OK, post={}, post_ok={role: FOUND for role in SIGNED_IN}),
+    "otp_verify": Row(get={role: FOUND for role in SIGNED_IN}, post={}),
+    "health": Row(get=SIGNED_IN_OK, anonymous=OK),
+    "redlist_public": Row(get=SIGNED_IN_OK, anonymous=OK),
+    "redlist_index": Row(get=SIGNED_IN_OK, anonymous=OK),
+    "redlist_version": Row(get=SIGNED_IN_OK, anonymous=OK),
+    # The security and audit administrators land on a home page without figures.
+    "home": Row(get=SIGNED_IN_OK),
+    # The offline app: they hold no data, so they answer before login too.
+    "service_worker": Row(get=SIGNED_IN_OK, anonymous=OK),
+    "manifest": Row(get=SIGNED_IN_OK, anonymous=OK),
     "coverage_gaps": Row(get=READERS),
     "search": Row(get=EVERYONE),
     "search_suggest": Row(get=EVERYONE),
@@ -212,6 +230,13 @@ EXPECTED: dict[str, Row] = {
     "instructors:instructor_list": Row(get=READERS),
     "instructors:instructor_detail": Row(obj="instructor", get=EVERYONE, get_out={
         "alice": NOT_FOUND, "bob": FORBIDDEN, "carol": NOT_FOUND, "eve": NOT_FOUND}),
+    # Staff reveal an instructor's full phone number on purpose (audited); reviewers may not.
+    "instructors:instructor_phone_reveal": Row(
+        obj="instructor", get={role: NOT_ALLOWED for role in SIGNED_IN},
+        get_out={role: NOT_ALLOWED for role in EVERYONE_OUT},
+        post={"bob": FORBIDDEN, "carol": FORBIDDEN, **NOT_THE_WORK},
+        post_out={"alice": NOT_FOUND, "bob": FORBIDDEN, "carol": FORBIDDEN, "eve": NOT_FOUND},
+        post_ok={"alice": OK, "dave": OK, "eve": OK}),
     "instructors:instructor_create": editor_action(),
     "instructors:instructor_update": editor_action("instructor"),
     "instructors:assignment_create": editor_action(),
@@ -220,6 +245,11 @@ EXPECTED: dict[str, Row] = {
     # Visits, hazards, clues: instructors read and record their own.
     "visits:visit_list": Row(get=EVERYONE),
     "visits:visit_create": recorder_form(),
+    # The phone's outbox: POST only, answered in JSON; another county's institution is a
+    # rejected visit (400, nothing written: tests/visits/test_outbox.py).
+    "visits:visit_sync": Row(get={role: NOT_ALLOWED for role in EVERYONE}, post=RECORDERS_POST,
+                             post_out={"alice": 400, "bob": 400, "eve": 400},
+                             post_ok={"alice": OK, "bob": OK, "dave": OK, "eve": OK}),
     "visits:visit_detail": Row(obj="visit", get=EVERYONE, get_out=EVERYONE_OUT),
     "visits:visit_update": recorder_form("visit"),
     "visits:visit_evidence_download": Row(obj="visit_evidence", get=EVERYONE,
@@ -254,6 +284,7 @@ EXPECTED: dict[str, Row] = {
     "imports:index": Row(get=EDITORS),
     "imports:confirm": require_post(EDITORS_POST),
     "imports:cancel": require_post(EDITORS_POST),
+    "imports:errors": require_post(EDITORS_POST),
     # Uploading only validates: the dry-run result page answers, nothing is written yet.
     "imports:upload": Row(get=EDITORS, post=EDITORS_POST,
                           post_ok={"alice": OK, "dave": OK, "eve": OK}),
@@ -266,6 +297,12 @@ EXPECTED: dict[str, Row] = {
     "scoring:rubric": Row(get=READERS),
     "scoring:rubric_edit": admin_action(),
     "scoring:year_finalise": admin_action(),
+    "scoring:year": Row(get=READERS),
+    # The world's year is open, so the allowed POST is told there is nothing to reopen.
+    "scoring:year_reopen": admin_action(post_ok={"dave": OK}),
+    "scoring:late_changes": Row(get=READERS),
+    "scoring:score_difference": Row(obj="institution", get=READERS, get_out=READERS_OUT),
+    "scoring:red_list_correct": admin_action(),
     "scoring:red_list": Row(get=READERS),
     # The world's red list is already published (the public page needs it), so the allowed
     # POST comes back with the service's "already published" error.
@@ -280,6 +317,9 @@ EXPECTED: dict[str, Row] = {
     "scoring:inspection_finalise": reviewer_form(),
     # The world's inspections are open, so the allowed POST is told there is nothing to reopen.
     "scoring:inspection_reopen": admin_action("institution", post_ok={"dave": OK}),
+    # Finalising every complete inspection of a region at once: reviewers and administrators.
+    "scoring:inspections_finalise": Row(get=REVIEWERS, post=REVIEWERS_POST,
+                                        post_ok=REVIEWERS_WRITE),
     # Reports: staff, reviewers, administrators; instructors print their duty cards.
     "reports:dashboard": Row(get=READERS),
     "reports:region_pdf": Row(get=READERS, download=True),
@@ -288,6 +328,8 @@ EXPECTED: dict[str, Row] = {
                                    download=True),
     "reports:institution_duty_card_pdf": Row(obj="institution", get=EVERYONE,
                                              get_out=EVERYONE_OUT, download=True),
+    # The audit trail.
+    "audit:audit_list": Row(get=AUDITOR_ONLY),
 }
 
 
@@ -312,6 +354,8 @@ def url_kwargs(pattern: URLPattern, name: str, world, side: str) -> dict:
             kwargs["section"] = INSPECTION_SECTION
         elif kwarg == "kind":
             kwargs["kind"] = IMPORT_KIND
+        elif kwarg == "version":
+            kwargs["version"] = 1
         else:
             raise AssertionError(f"{name}: the matrix does not know the URL argument {kwarg!r}")
     assert row.obj is None or "pk" in kwargs, f"{name} names a record but takes no pk"
@@ -355,6 +399,7 @@ def photo() -> SimpleUploadedFile:
 
 
 BODIES: dict[str, Callable] = {
+    "otp_setup": lambda c, w: {"start": "1"},
     "password_change": lambda c, w: {"old_password": "correct-horse-battery",
                                      "new_password1": "Yiyang-2026-dangjian",
                                      "new_password2": "Yiyang-2026-dangjian"},
@@ -405,6 +450,10 @@ BODIES: dict[str, Callable] = {
         "institution": c.institution.pk, "instructor": c.instructor.pk, "date": days_ago(10),
         "lesson": "on", "lesson_topic": "学习党章", "attendees": "10",
         "notes": "组织教职工集中学习党章。"},
+    "visits:visit_sync": lambda c, w: {
+        "institution": c.institution.pk, "instructor": c.instructor.pk, "date": days_ago(10),
+        "lesson": "on", "lesson_topic": "学习党章", "attendees": "10",
+        "client_id": "5f0c6a4e-8a43-4a0e-9d55-3f1f4b1c2d01"},
     "visits:visit_update": lambda c, w: {
         "institution": c.institution.pk, "instructor": c.instructor.pk,
         "date": c.visit.date, "lesson": "on", "lesson_topic": "学习党章", "policy": "on",
@@ -431,6 +480,7 @@ BODIES: dict[str, Callable] = {
     "points:entry_correct": lambda c, w: {"date": f"{w.year}-06-01", "reason": "录入时分值有误"},
     "imports:confirm": lambda c, w: {"token": "0123456789abcdef"},
     "imports:cancel": lambda c, w: {"token": "0123456789abcdef"},
+    "imports:errors": lambda c, w: {"token": "0123456789abcdef"},
     "imports:upload": lambda c, w: {"file": SimpleUploadedFile(
         "机构.csv", "机构名称,统一社会信用代码\n".encode(), content_type="text/csv")},
     "scoring:recompute": lambda c, w: {"region": c.region.pk},
@@ -438,6 +488,9 @@ BODIES: dict[str, Callable] = {
     "scoring:inspection_adjust": lambda c, w: {"adjusted": "85", "reason": "台账补充完整"},
     "scoring:inspection_section": lambda c, w: {"score": "90", "comment": "消防设施齐全"},
     "scoring:inspection_reopen": lambda c, w: {"reason": "安全管理得分录入有误"},
+    "scoring:inspections_finalise": lambda c, w: {"region": c.region.pk},
+    "scoring:year_reopen": lambda c, w: {"reason": "补录12月走访后重新计算"},
+    "scoring:red_list_correct": lambda c, w: {"reason": "赫山区一家机构漏列，更正发布"},
 }
 
 

@@ -12,9 +12,13 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import User
@@ -110,8 +114,18 @@ class ReadOnlyScopedHistoryAdmin(ScopedHistoryAdmin):
     read_only = True
 
 
+class SetByAdministratorPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets is for one login only: the user must change it."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    change_password_form = SetByAdministratorPasswordForm
+    actions = ["reset_second_factor"]
     list_display = ("username", "display_name", "role", "region", "is_active", "is_staff",
                     "last_login")
     list_filter = ("role", "is_active", "is_staff", ("region", admin.RelatedOnlyFieldListFilter))
@@ -131,6 +145,23 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         (_("角色与区划"), {"fields": ("display_name", "role", "region")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # 等保 2.0: the first password comes from an administrator, so it is changed at
+            # the first login.
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("重置双因素认证（用户下次登录时重新设置）"))
+    def reset_second_factor(self, request, queryset):
+        # For a lost phone and lost recovery codes; the users are those of the admin's scope.
+        users = list(queryset)
+        TOTPDevice.objects.filter(user__in=users).delete()
+        StaticDevice.objects.filter(user__in=users).delete()
+        self.message_user(request, ngettext(
+            "已重置 %(count)d 个用户的双因素认证。", "已重置 %(count)d 个用户的双因素认证。",
+            len(users)) % {"count": len(users)})
+
     def scope_queryset(self, queryset, user):
         # Superusers are outside every administrator's reach, wherever their region.
         return super().scope_queryset(queryset, user).filter(is_superuser=False)
@@ -144,6 +175,17 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
 
 admin.site.unregister(AccessAttempt)
+# django-otp's device admins list every user's devices, whatever the administrator's region;
+# a device is reset through the scoped user list's action instead.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+def manages_lockouts(user) -> bool:
+    """Lockouts are security policy: the security administrator's (and, as before, the
+    system administrator's, who answers the user who cannot sign in)."""
+    return is_administrator(user) or (user.is_active and user.is_staff
+                                      and user.role == User.Role.SECURITY_ADMIN)
 
 
 @admin.register(AccessAttempt)
@@ -162,10 +204,10 @@ class LoginLockoutAdmin(AccessAttemptAdmin):
         return queryset.filter(username__in=names)
 
     def has_module_permission(self, request):
-        return is_administrator(request.user) or super().has_module_permission(request)
+        return manages_lockouts(request.user) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user) or super().has_view_permission(request, obj)
+        return manages_lockouts(request.user) or super().has_view_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user) or super().has_delete_permission(request, obj)
+        return manages_lockouts(request.user) or super().has_delete_permission(request, obj)

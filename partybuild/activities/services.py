@@ -4,6 +4,7 @@ Committee staff and administrators record activities for the branches of their r
 (branch secretaries are not users in this version); everyone else is refused.
 """
 
+import contextlib
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,15 +39,26 @@ def _check_evidence(files) -> list[tuple]:
 
 def _store_evidence(activity: Activity, checked, acting_user) -> list[ActivityEvidence]:
     stored = []
-    for uploaded, content_type, extension in checked:
-        evidence = ActivityEvidence(
-            activity=activity, original_name=uploaded.name[:255], content_type=content_type,
-            size=uploaded.size, uploaded_by=acting_user,
-        )
-        # Stored under the sniffed type's extension, never the one the user's name claims.
-        evidence.file.save(f"evidence{extension}", uploaded, save=False)
-        evidence.save()
-        stored.append(evidence)
+    try:
+        for uploaded, content_type, extension in checked:
+            evidence = ActivityEvidence(
+                activity=activity, original_name=uploaded.name[:255],
+                content_type=content_type, size=uploaded.size, uploaded_by=acting_user,
+            )
+            # Stored under the sniffed type's extension, never the one the user's name claims.
+            evidence.file.save(f"evidence{extension}", uploaded, save=False)
+            stored.append(evidence)
+            evidence.save()
+    except OSError as error:
+        # A read-only or full media store: remove what this call wrote, and the ValidationError
+        # rolls back the surrounding transaction, so nothing changes.
+        for evidence in stored:
+            if evidence.file.name:
+                with contextlib.suppress(OSError):
+                    evidence.file.storage.delete(evidence.file.name)
+        raise ValidationError({"files": _(
+            "佐证材料无法保存：服务器的文件存储不可写或空间已满。本次未作任何修改，"
+            "请稍后重试或联系系统管理员。")}) from error
     return stored
 
 

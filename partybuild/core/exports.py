@@ -1,6 +1,7 @@
 """CSV and XLSX downloads of a list page's filtered rows (all of them, not just one page)."""
 
 import csv
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -8,18 +9,57 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from .signals import list_served
 
 EXPORT_PARAM = "_export"
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _safe(value):
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+# Every export (list pages, annual_scores, the completeness workbook) writes its cells
+# through csv_value() and xlsx_append(): the one place that keeps a record's text from
+# running as a formula in the spreadsheet that opens it.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def csv_value(value):
+    """A CSV cell neutralised the OWASP way: text starting with = + - @ tab or CR gets a
+    leading `'`, so Excel shows it as text; numbers, and text that is a plain number such as
+    `-10.00` in a figure column, stay as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) \
+            and not PLAIN_NUMBER.match(value):
         return "'" + value
     return value
+
+
+def xlsx_text_cell(cell: Cell) -> Cell:
+    """Make a text cell a text cell: openpyxl turns any string starting with `=` into a
+    formula; this keeps it exactly the text it is (no visible `'`), never a formula."""
+    if isinstance(cell.value, str):
+        # Control characters other than tab and line breaks cannot be stored in XLSX.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
+        cell.data_type = "s"
+    return cell
+
+
+def xlsx_append(sheet, values: Iterable) -> None:
+    """Append a row to a worksheet (normal or write-only) with every text as a text cell."""
+    if isinstance(sheet, WriteOnlyWorksheet):
+        cells = [value if isinstance(value, Cell) else WriteOnlyCell(sheet, value=value)
+                 for value in values]
+        sheet.append([xlsx_text_cell(cell) for cell in cells])
+        return
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        xlsx_text_cell(cell)
 
 
 def csv_response(rows: Iterable[list], filename: str) -> HttpResponse:
@@ -29,7 +69,7 @@ def csv_response(rows: Iterable[list], filename: str) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     for row in rows:
-        writer.writerow(["" if v is None else _safe(v) for v in row])
+        writer.writerow([csv_value(v) for v in row])
     return response
 
 
@@ -40,7 +80,7 @@ def xlsx_response(rows: Iterable[list], filename: str, title: str) -> HttpRespon
     sheet.title = title[:31]
     widths: dict[int, int] = {}
     for index, row in enumerate(rows):
-        sheet.append([_safe(v) for v in row])
+        xlsx_append(sheet, row)
         for column, value in enumerate(row, start=1):
             text = value.isoformat() if isinstance(value, date) else str(value or "")
             # CJK characters are about twice as wide as Latin ones in Excel's units.
@@ -71,6 +111,9 @@ class TableExportMixin:
     """
 
     export_name = "export"
+    # Lists of people's personal data say why they hold it; the audit entry of every view
+    # and export carries that purpose (PIPL).
+    personal_data_purpose = ""
 
     def export_format(self) -> str | None:
         value = self.request.GET.get(EXPORT_PARAM)
@@ -79,10 +122,20 @@ class TableExportMixin:
     def render_to_response(self, context, **response_kwargs):
         export_format = self.export_format()
         if export_format is None:
+            if self.personal_data_purpose:
+                page = getattr(context["table"], "page", None)
+                self.announce(None, page.paginator.count if page else len(context["table"].rows))
             return super().render_to_response(context, **response_kwargs)
         table = context["table"]
+        self.announce(export_format, len(table.rows))
         filename = f"{self.export_name}-{timezone.localdate().isoformat()}"
         rows = table.as_values()
         if export_format == "csv":
             return csv_response(rows, filename)
         return xlsx_response(rows, filename, str(self.export_name))
+
+    def announce(self, export_format: str | None, rows: int) -> None:
+        filters = {key: value for key, value in self.request.GET.lists() if key != EXPORT_PARAM}
+        list_served.send(sender=type(self), request=self.request, name=str(self.export_name),
+                         filters=filters, export_format=export_format, rows=rows,
+                         purpose=str(self.personal_data_purpose))

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .masking import mask_id_number, mask_phone
+
 ACTIONS = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 
 
@@ -42,6 +44,9 @@ class TimelineEntry:
     subject: str
     target: str
     changes: list[FieldChange] = field(default_factory=list)
+
+
+MASKED_FIELDS = {"phone": mask_phone, "id_number": mask_id_number}
 
 
 def timeline(*sources: HistorySource) -> list[TimelineEntry]:
@@ -123,6 +128,9 @@ def _display(f, value, names) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if f.name in MASKED_FIELDS:
+        # PIPL: the change history shows a number as masked as every list does.
+        return MASKED_FIELDS[f.name](str(value))
     # datetime before date: a datetime is a date too. Shown in Beijing time to the minute,
     # like the rest of the page, not as a stored UTC timestamp.
     if isinstance(value, datetime):

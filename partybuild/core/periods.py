@@ -76,6 +76,15 @@ def validate_period(start: date, end: date | None) -> None:
         raise ValidationError(f"结束日期 {fmt(end)} 不能早于开始日期 {fmt(start)}。")
 
 
+def close_period(period: "Period", on: date, noun: str) -> None:
+    """Set a period's last day to `on` (unsaved): refused when it already ended before `on`
+    or when `on` comes before its start. `noun` names the period in the message (覆盖, 结对…)."""
+    if period.end is not None and period.end < on:
+        raise ValidationError(f"该{noun}已于 {fmt(period.end)} 结束。")
+    validate_period(period.start, on)
+    period.end = on
+
+
 def refuse_overlap(periods: PeriodQuerySet, start: date, end: date | None,
                    message: Callable[[Period], str]) -> None:
     """Refuse the period [start, end] when it shares a day with one of `periods`.

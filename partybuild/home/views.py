@@ -12,7 +12,7 @@ from partybuild.organisation.selectors import (
     structure_figures,
     today_or,
 )
-from partybuild.visits.selectors import my_month, parse_month
+from partybuild.visits.selectors import my_month, requested_month
 
 from .search import clean_query, search
 
@@ -21,8 +21,9 @@ def home(request):
     """Structure figures for staff, reviewers and admins; today's institutions for instructors."""
     user = request.user
     day = today_or(None)
+    asked = requested_month(request.GET.get("month"))  # 404 for a month out of range
     if user.is_instructor:
-        month = my_month(user=user, month=parse_month(request.GET.get("month")), today=day)
+        month = my_month(user=user, month=asked, today=day)
         return render(request, "home/home_instructor.html", {"day": day, "month": month})
     return render(request, "home/home.html", {
         "day": day,

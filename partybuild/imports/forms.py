@@ -5,14 +5,17 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .readers import MAX_IMPORT_BYTES
 
-ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".txt")
+# The reader tells the format by the file's first bytes (an .xls that is really XLSX is
+# fine); the name only keeps out files that are plainly something else (a PDF, a photo).
+ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".txt", ".tsv")
 
 
 class UploadForm(forms.Form):
     # Empty files pass here so that the reader explains what the file should contain.
-    file = forms.FileField(label=gettext_lazy("选择文件（CSV 或 XLSX）"), allow_empty_file=True,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-                           error_messages={"required": gettext_lazy("请选择要导入的文件。")})
+    file = forms.FileField(
+        label=gettext_lazy("选择文件（CSV、XLSX 或 XLS）"), allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xls,.txt"}),
+        error_messages={"required": gettext_lazy("请选择要导入的文件。")})
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -24,7 +27,7 @@ class UploadForm(forms.Form):
             )
         if not uploaded.name.lower().endswith(ACCEPTED_SUFFIXES):
             raise forms.ValidationError(
-                gettext("文件“%(name)s”不是 CSV 或 XLSX 文件："
+                gettext("文件“%(name)s”不是 CSV 或 XLSX 文件（也不是 XLS）："
                         "请从 Excel/WPS 另存为 XLSX 或 CSV 后上传。")
                 % {"name": uploaded.name}
             )

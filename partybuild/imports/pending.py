@@ -80,9 +80,9 @@ def pending_discard(*, session, user, token: str) -> None:
     (pending_dir() / f"{token}{SUFFIX}").unlink(missing_ok=True)
 
 
-def pending_expire(now: float | None = None) -> int:
+def pending_expire(now: float | None = None, directory: Path | None = None) -> int:
     """Remove files waiting longer than a day (uploads never confirmed); how many went."""
-    directory = pending_dir()
+    directory = directory or pending_dir()
     if not directory.is_dir():
         return 0
     cutoff = (now or time.time()) - MAX_AGE_SECONDS
@@ -108,3 +108,41 @@ def _forget(session, token: str) -> None:
     entries = dict(session.get(SESSION_KEY, {}))
     entries.pop(token, None)
     session[SESSION_KEY] = entries
+
+
+# The full list of a file's problems, downloadable from the result page (which shows only
+# the first ones, so that a file with 100,000 bad rows does not make a 100 MB page).
+ERRORS_SESSION_KEY = "imports_errors"
+
+
+def errors_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports-errors"
+
+
+def errors_save(*, session, user, content: bytes) -> str:
+    """Keep the problem list of one upload for this user and session; its token."""
+    directory = errors_dir()
+    pending_expire(directory=directory)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    descriptor = os.open(directory / f"{token}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                         0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
+    cutoff = time.time() - MAX_AGE_SECONDS
+    entries = {key: entry for key, entry in session.get(ERRORS_SESSION_KEY, {}).items()
+               if entry.get("created", 0) >= cutoff}
+    entries[token] = {"user": user.pk, "created": time.time()}
+    session[ERRORS_SESSION_KEY] = entries
+    return token
+
+
+def errors_load(*, session, user, token: str) -> bytes | None:
+    """The saved problem list, when the token is this user's in this session and not expired."""
+    entry = session.get(ERRORS_SESSION_KEY, {}).get(token)
+    if entry is None or entry["user"] != user.pk:
+        return None
+    try:
+        return (errors_dir() / f"{token}.csv").read_bytes()
+    except FileNotFoundError:
+        return None

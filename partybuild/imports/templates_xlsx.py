@@ -96,6 +96,16 @@ REFERENCE_NOTES = {
 }
 BOOL_CHOICES = ("是", "否")
 
+# The example row is marked in a leading 序号 column, which the importer ignores as a column
+# but reads as the mark of a row it refuses (engine.is_example_row): left in by mistake, it
+# is never imported as a real record.
+SERIAL_HEADER = "序号"
+EXAMPLE_LABEL = "示例（导入前请删除本行）"
+EXAMPLE_FONT = Font(italic=True, color="808080")
+EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+# Rows formatted in advance besides the column's own format, for programs that ignore it.
+FORMATTED_ROWS = 300
+
 REQUIRED_FONT = Font(bold=True, color="C00000")
 OPTIONAL_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -190,24 +200,41 @@ def template_workbook(kind_class: type[ImportKind]) -> bytes:
     return buffer.getvalue()
 
 
+def text_format(column: Column) -> str:
+    """The cell format of a column: text for every code, number and name, so Excel never
+    turns an 18-digit credit code into a number and loses its last digits."""
+    if column.parse is parse_date:
+        return "yyyy-mm-dd"
+    if column.parse in (parse_int, parse_points):
+        return "0" if column.parse is parse_int else "0.0"
+    return "@"
+
+
 def _fill_data_sheet(sheet, kind_class: type[ImportKind]) -> None:
     sheet.title = kind_class.label[:31]
     columns = kind_class.columns
-    sheet.append([column.label for column in columns])
-    sheet.append(example_row(kind_class))
-    for index, column in enumerate(columns, start=1):
+    sheet.append([SERIAL_HEADER, *(column.label for column in columns)])
+    sheet.append([EXAMPLE_LABEL, *example_row(kind_class)])
+    serial = sheet.cell(row=1, column=1)
+    serial.font, serial.fill = OPTIONAL_FONT, HEADER_FILL
+    serial.comment = Comment("导入时忽略此列。第 2 行是示例，带“示例”字样的行不会被导入，"
+                             "请删除该行后填写真实数据。", "partybuild", width=260, height=100)
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["A"].number_format = "@"
+    for index, column in enumerate(columns, start=2):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index)
         header.font = REQUIRED_FONT if column.required else OPTIONAL_FONT
         header.fill = HEADER_FILL
         note = ("必填。" if column.required else "选填。") + column_note(column)
         header.comment = Comment(note, "partybuild", width=260, height=120)
+        number_format = text_format(column)
+        # The column's own format covers every row a user types into; the first rows are
+        # formatted too, for programs that read only cell formats.
+        sheet.column_dimensions[letter].number_format = number_format
+        for row in range(2, FORMATTED_ROWS + 2):
+            sheet.cell(row=row, column=index).number_format = number_format
         example = sheet.cell(row=2, column=index)
-        if column.parse is parse_date:
-            example.number_format = "yyyy-mm-dd"
-        else:
-            # Text format keeps Excel from turning codes and numbers-as-names into numbers.
-            example.number_format = "@" if column.parse is not parse_int else "0"
         choices = BOOL_CHOICES if column.parse is parse_bool else allowed_values(column)
         if choices:
             _add_dropdown(sheet, letter, choices)
@@ -215,7 +242,9 @@ def _fill_data_sheet(sheet, kind_class: type[ImportKind]) -> None:
         if example.value is not None and not isinstance(example.value, date):
             width = max(width, min(len(str(example.value)) * 2 + 2, 60))
         sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
+    for cell in sheet[2]:
+        cell.font, cell.fill = EXAMPLE_FONT, EXAMPLE_FILL
+    sheet.freeze_panes = "B2"
 
 
 def _add_dropdown(sheet, letter: str, choices) -> None:
@@ -241,7 +270,10 @@ def _fill_instructions(sheet, kind_class: type[ImportKind]) -> None:
     sheet.append([])
     for line in (
         f"导入“{kind_class.label}”：第 1 行为表头（可用中文列名或英文键），"
-        "从第 2 行起每行一条记录；第 2 行是示例，导入前请删除或改为真实数据。",
+        "从第 2 行起每行一条记录；第 2 行是示例（序号列写有“示例”），导入前请删除该行，"
+        "留下的示例行会被拒绝导入。",
+        "代码、编号、手机号等列已设为文本格式：请直接输入或粘贴为“值”，"
+        "不要把这些列改为数字格式（Excel 只保留 15 位数字，信用代码末几位会被改动）。",
         f"已有记录按“{matched_on}”匹配：匹配到的记录会被更新，其余新增；"
         "同一文件重复导入不会重复新增。",
         "任何一行有问题时整个文件都不会导入，页面会列出全部问题（第 N 行、列名、原因）。",

@@ -1,8 +1,10 @@
 """Admin for instructors and their assignments, scoped to the administrator's regions."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.admin import ReadOnlyScopedHistoryAdmin, ScopedHistoryAdmin
+from partybuild.core.masking import mask_phone
 
 from .models import Assignment, Instructor
 from .scoping import instructors_visible_to
@@ -10,8 +12,8 @@ from .scoping import instructors_visible_to
 
 @admin.register(Instructor)
 class InstructorAdmin(ScopedHistoryAdmin):
-    list_display = ("number", "name", "source_type", "source_org", "title", "phone", "region",
-                    "user")
+    list_display = ("number", "name", "source_type", "source_org", "title", "masked_phone",
+                    "region", "user")
     list_filter = ("source_type", ("region", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("region", "user")
     search_fields = ("number", "name", "phone", "source_org")
@@ -19,6 +21,10 @@ class InstructorAdmin(ScopedHistoryAdmin):
 
     def scope_queryset(self, queryset, user):
         return queryset.filter(pk__in=instructors_visible_to(user).values("pk"))
+
+    @admin.display(description=_("手机"), ordering="phone")
+    def masked_phone(self, instructor):
+        return mask_phone(instructor.phone)
 
 
 @admin.register(Assignment)

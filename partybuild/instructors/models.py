@@ -19,6 +19,11 @@ class Instructor(models.Model):
     source_org = models.CharField(_("来源单位"), max_length=200)
     title = models.CharField(_("职务"), max_length=100, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # PIPL: the number is masked everywhere except where publishing it is the purpose, the
+    # duty card (职责上墙); it appears there in full only with the instructor's consent.
+    phone_publish_consent = models.BooleanField(
+        _("同意在职责牌上公开手机"), default=False,
+        help_text=_("指导员本人同意后勾选：职责上墙、挂牌上岗时公开此手机号码。"))
     # The bureau that selected the instructor; they may serve institutions anywhere below it.
     region = models.ForeignKey("regions.Region", verbose_name=_("所属区划"), null=True,
                                blank=True, on_delete=models.PROTECT, related_name="instructors")

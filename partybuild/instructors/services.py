@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partybuild.accounts.scoping import require_region_in_scope
-from partybuild.core.periods import refuse_overlap, validate_period
+from partybuild.core.periods import close_period, refuse_overlap, validate_period
 from partybuild.core.services import fmt, require_structure_editor, save_with_history, span
 from partybuild.organisation.models import Institution
 
 from .models import Assignment, Instructor
 
-INSTRUCTOR_FIELDS = ("number", "name", "source_type", "source_org", "title", "phone", "region")
+INSTRUCTOR_FIELDS = ("number", "name", "source_type", "source_org", "title", "phone",
+                     "phone_publish_consent", "region")
 
 
 @transaction.atomic
@@ -70,10 +71,7 @@ def assignment_end(*, acting_user, assignment: Assignment, on: date) -> Assignme
     require_structure_editor(acting_user)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     require_region_in_scope(acting_user, assignment.institution.region, "机构")
-    if assignment.end is not None and assignment.end < on:
-        raise ValidationError(f"该派驻已于 {fmt(assignment.end)} 结束。")
-    validate_period(assignment.start, on)
-    assignment.end = on
+    close_period(assignment, on, "派驻")
     save_with_history(assignment, acting_user)
     return assignment
 

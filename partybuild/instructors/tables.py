@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.core.masking import mask_phone
 from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable
 
 from .models import Instructor
@@ -18,6 +19,12 @@ class InstructorTable(UserAwareTable):
     phone = tables.Column(_("手机"))
     region = tables.Column(_("所属区划"), accessor="region__name", order_by=("region__code",))
     caseload = tables.Column(_("今日负责机构数"))
+
+    def render_phone(self, value):
+        return mask_phone(value)
+
+    def value_phone(self, value):
+        return mask_phone(value)
 
     class Meta:
         model = Instructor

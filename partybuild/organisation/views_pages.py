@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.audit.services import audit_record
 from partybuild.core.access import institution_reader_required, structure_reader_required
 from partybuild.core.views import ListPage
 
@@ -37,6 +38,7 @@ class MemberList(ListPage):
     filterset_class = MemberFilter
     template_name = "organisation/member_list.html"
     export_name = _("党员")
+    personal_data_purpose = _("党员组织关系管理与年检")
 
     def get_queryset(self):
         return selectors.member_list(user=self.request.user)
@@ -69,5 +71,6 @@ def branch_detail(request, pk: int):
 @structure_reader_required
 def member_detail(request, pk: int):
     detail = selectors.member_detail(user=request.user, pk=pk)
+    audit_record("personal_view", request=request, obj=detail.member)
     return render(request, "organisation/member_detail.html",
                   {"detail": detail, "member": detail.member})

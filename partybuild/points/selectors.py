@@ -106,8 +106,12 @@ def ledger(*, user, institution_pk: int, year: int) -> Ledger:
     )
     totals = institution.point_entries.filter(in_year_q(year)).aggregate(
         net=decimal_sum("points"),
-        added=decimal_sum("points", Q(points__gt=0)),
-        deducted=decimal_sum("points", Q(points__lt=0)),
+        # A correction offsets what it corrects: it counts with the entry it corrects (the
+        # reversal of a deduction lowers 扣分合计; it is no addition).
+        added=decimal_sum("points", Q(corrects__isnull=True, points__gt=0)
+                          | Q(corrects__points__gt=0)),
+        deducted=decimal_sum("points", Q(corrects__isnull=True, points__lt=0)
+                             | Q(corrects__points__lt=0)),
     )
     lines, running = [], ZERO
     for entry in entries:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.core.access import institution_reader_required
+from partybuild.core.finality import late_change_notice
 from partybuild.core.services import fmt
 from partybuild.core.views import ListPage
 from partybuild.core.views_confirm import ConfirmedActionView
@@ -86,6 +87,7 @@ class PointEntryAdd(ConfirmedActionView):
                                                          "year": data["date"].year},
             gettext("事由：%(reason)s") % {"reason": data["reason"]},
             gettext("积分记录保存后不能修改或删除；如有错误，只能录入一条更正记录。"),
+            *filter(None, [late_change_notice(data["date"])]),
         ]
 
     def perform(self, form):
@@ -130,6 +132,7 @@ class PointEntryCorrect(ConfirmedActionView):
             gettext("更正日期：%(day)s") % {"day": fmt(data["date"])},
             gettext("更正原因：%(reason)s") % {"reason": data["reason"]},
             gettext("原记录保留不变；更正后两条记录合计为 0 分。"),
+            *filter(None, [late_change_notice(data["date"])]),
         ]
 
     def perform(self, form):

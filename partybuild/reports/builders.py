@@ -5,7 +5,7 @@ PDF writers (pdf.py) and the dashboard take what they return without querying ag
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partybuild.activities.selectors import activities_counting_for
+from partybuild.core.masking import mask_phone
 from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Institution
 from partybuild.organisation.selectors import operating_on_q
 from partybuild.regions.models import Region
+from partybuild.scoring import finality
 from partybuild.scoring.engine import InstitutionScore, score_institutions
 from partybuild.scoring.models import Inspection, Rubric
 from partybuild.scoring.rubric import (
@@ -29,7 +31,10 @@ from partybuild.scoring.rubric import (
     GRADE_FAIL,
     GRADE_GOOD,
     GRADE_PASS,
+    HAZARD_STANDINGS,
     RubricValues,
+    as_of_day,
+    hazard_standing,
 )
 from partybuild.scoring.summary import SummaryFigures, summary_figures
 from partybuild.visits.models import FOUR_ONES, Hazard, Visit
@@ -56,6 +61,37 @@ def rate(part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal("0.0")
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+FINAL_ITEMS = ("coverage", "charter", "four_ones", "activities", "hazards", "red_points",
+               "deductions", "total", "grade", "red_list")
+
+
+def with_final_figures(scores: list[InstitutionScore], *, year: int, institutions
+                       ) -> tuple[list[InstitutionScore], set[int], set[int]]:
+    """The scores with the finalised figures of every final institution-year (the year's, or
+    a finalised inspection's) and the published red list of a published year, re-sorted;
+    the ids of the final ones; and those whose records today would score otherwise
+    (定稿后记录有变更).
+
+    The explanation (months, visits, activities) stays today's: it is the record; the points,
+    total, grade and red-list flag are the official ones.
+    """
+    finals = finality.final_scores(year=year, institutions=institutions)
+    listed = finality.published_ids(year)
+    changed: set[int] = set()
+    result = []
+    for score in scores:
+        final = finals.get(score.institution_id)
+        if final is not None:
+            if finality.differences(final, score):
+                changed.add(score.institution_id)
+            score = replace(score, **{key: getattr(final, key) for key in FINAL_ITEMS})
+        if listed is not None:
+            score = replace(score, red_list=score.institution_id in listed)
+        result.append(score)
+    result.sort(key=lambda s: (-s.total, s.credit_code))
+    return result, set(finals), changed
 
 
 def rubric_for(year: int) -> RubricValues:
@@ -105,6 +141,16 @@ class HazardLine:
     deadline: date
     rectified_on: date | None
     on_time: bool
+    standing: str = "on_time"
+
+    @property
+    def standing_label(self) -> str:
+        """The report's 按期 column: 是 / 否 once rectified; 逾期 or 未到期 while open."""
+        if self.standing == "on_time":
+            return _("是")
+        if self.standing == "late":
+            return _("否")
+        return str(HAZARD_STANDINGS[self.standing][0])
 
 
 @dataclass
@@ -135,6 +181,9 @@ class InstitutionReport:
     activities: list[ActivityLine]
     hazards: list[HazardLine]
     inspection: InspectionSummary | None
+    # A final institution-year shows the finalised figures; today's total when it differs.
+    final: bool = False
+    current_total: Decimal | None = None
 
 
 def _breakdown(score: InstitutionScore, rubric: RubricValues) -> list[BreakdownLine]:
@@ -184,9 +233,11 @@ def _inspection(inspection: Inspection | None) -> InspectionSummary | None:
 def institution_report(*, institution: Institution, year: int) -> InstitutionReport:
     """All the institution's annual report shows for the year, in a fixed number of queries."""
     rubric = rubric_for(year)
-    scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
-                                year=year, rubric=rubric)
+    only = Institution.objects.filter(pk=institution.pk)
+    live = score_institutions(institutions=only, year=year, rubric=rubric)
+    scores, final_ids, changed = with_final_figures(live, year=year, institutions=only)
     score = scores[0] if scores else None
+    final = institution.pk in final_ids
 
     item_counts = {key: Count("pk", filter=Q(**{key: True})) for key in FOUR_ONES_KEYS}
     done_by_month = {
@@ -208,11 +259,14 @@ def institution_report(*, institution: Institution, year: int) -> InstitutionRep
         for activity in activities_counting_for(institution=institution, year=year)
         .select_related("branch").order_by("date", "pk")
     ]
+    as_of = as_of_day(year, timezone.localdate())
     hazards = [
         HazardLine(hazard.found_on, hazard.get_category_display(),
                    hazard.get_severity_display(), hazard.description, hazard.deadline,
                    hazard.rectified_on,
-                   hazard.rectified_on is not None and hazard.rectified_on <= hazard.deadline)
+                   hazard.rectified_on is not None and hazard.rectified_on <= hazard.deadline,
+                   hazard_standing(deadline=hazard.deadline, rectified_on=hazard.rectified_on,
+                                   as_of=as_of))
         for hazard in Hazard.objects.filter(institution=institution, found_on__year=year)
         .order_by("found_on", "pk")
     ]
@@ -222,7 +276,8 @@ def institution_report(*, institution: Institution, year: int) -> InstitutionRep
         region_name=institution.region.name, category=institution.get_category_display(),
         score=score, breakdown=_breakdown(score, rubric) if score else [],
         months=months, activities=activities, hazards=hazards,
-        inspection=_inspection(inspection),
+        inspection=_inspection(inspection), final=final,
+        current_total=live[0].total if live and institution.pk in changed else None,
     )
 
 
@@ -244,6 +299,8 @@ class MonthRate:
 class DistrictLine:
     code: str
     name: str
+    # The 本级 line: institutions registered at the region itself, not in a child region.
+    own_level: bool = False
     institutions: int = 0
     months_in_scope: int = 0
     covered_months: int = 0
@@ -288,20 +345,39 @@ class RegionReport:
     grades: list[tuple[str, int]]
     ranking: list[RankLine]
     red_list: list[RankLine] = field(default_factory=list)
+    # Final institution-years whose records today would give other figures.
+    late_changed: int = 0
+
+    @property
+    def districts_total(self) -> DistrictLine:
+        """The 合计 line under the breakdown: with the 本级 line, it is the region's figures."""
+        total = DistrictLine(self.region_code, _("合计"))
+        for line in self.districts:
+            total.institutions += line.institutions
+            total.months_in_scope += line.months_in_scope
+            total.covered_months += line.covered_months
+            total.total_sum += line.total_sum
+            total.red_list += line.red_list
+        return total
 
 
 def region_report(*, region: Region, year: int, as_of: date | None = None) -> RegionReport:
     """The region's figures, monthly rates, districts, grades, ranking and red list."""
     rubric = rubric_for(year)
     figures = summary_figures(region=region, year=year, as_of=as_of, rubric=rubric)
-    scores = score_institutions(
-        institutions=Institution.objects.filter(region__path__startswith=region.path),
-        year=year, rubric=rubric)
+    in_region = Institution.objects.filter(region__path__startswith=region.path)
+    scores, _final_ids, changed = with_final_figures(
+        score_institutions(institutions=in_region, year=year, rubric=rubric),
+        year=year, institutions=in_region)
     regions = {row["code"]: row for row in Region.objects.filter(
         path__startswith=region.path).values("code", "name", "path", "parent_id")}
     children = sorted((row for row in regions.values() if row["parent_id"] == region.pk),
                       key=lambda row: row["code"])
     districts = {row["code"]: DistrictLine(row["code"], row["name"]) for row in children}
+    # Institutions registered at the region itself get a 本级 line, so that the lines add
+    # up to the region's figures (a county's own institutions are often half of them).
+    own_level = DistrictLine(region.code, _("%(region)s（本级）") % {"region": region.name},
+                             own_level=True)
 
     completion = {month: MonthRate(month, 0, 0) for month in MONTHS}
     coverage = {month: MonthRate(month, 0, 0) for month in MONTHS}
@@ -314,7 +390,7 @@ def region_report(*, region: Region, year: int, as_of: date | None = None) -> Re
             coverage[month].count += month in covered
         # The district is the child region whose path starts the institution's region path.
         parts = regions[score.region_code]["path"].removeprefix(region.path).split("/")
-        district = districts.get(parts[0]) if parts[0] else None
+        district = districts.get(parts[0], own_level) if parts[0] else own_level
         if district is not None:
             district.institutions += 1
             district.months_in_scope += len(score.months)
@@ -335,9 +411,12 @@ def region_report(*, region: Region, year: int, as_of: date | None = None) -> Re
         year=year, region_code=region.code, region_name=region.name, figures=figures,
         scored=len(scores), average_total=average,
         four_ones_completion=list(completion.values()), coverage=list(coverage.values()),
-        districts=list(districts.values()),
+        # Like the completeness page: the 本级 line when the region itself has institutions.
+        districts=([own_level] if districts and own_level.institutions else [])
+        + list(districts.values()),
         grades=[(grade, grade_counts.get(grade, 0)) for grade in GRADES],
         ranking=ranking, red_list=[line for line in ranking if line.red_list],
+        late_changed=len(changed),
     )
 
 
@@ -428,7 +507,8 @@ def duty_cards(*, institutions: QuerySet[Institution], day: date) -> list[DutyCa
                        .select_related("instructor").order_by("instructor__number")):
         instructor = assignment.instructor
         by_institution.setdefault(assignment.institution_id, []).append(CardInstructor(
-            instructor.name, instructor.source_org, instructor.title, instructor.phone))
+            instructor.name, instructor.source_org, instructor.title,
+            instructor.phone if instructor.phone_publish_consent else mask_phone(instructor.phone)))
     return [
         DutyCard(institution.name, institution.credit_code, institution.region.name,
                  by_institution.get(institution.pk, []))

@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -31,6 +32,7 @@ from reportlab.platypus import (
 
 from partybuild.scoring.engine import InstitutionScore
 from partybuild.scoring.exports import SCORE_COLUMNS
+from partybuild.scoring.rubric import deduction_display
 
 from .builders import (
     FOUR_ONES,
@@ -107,7 +109,7 @@ def _document(buffer: io.BytesIO, title: str, pagesize, margin: float = 15 * mm
 
 
 def _page_decorator(header: str):
-    """Header text on top and the page number at the bottom of every page."""
+    """Header text on top of every page (the page numbers come from NumberedCanvas)."""
 
     def draw(canvas, document):
         canvas.saveState()
@@ -117,19 +119,61 @@ def _page_decorator(header: str):
         canvas.drawString(document.leftMargin, height - 12 * mm, header)
         canvas.line(document.leftMargin, height - 13.5 * mm, width - document.rightMargin,
                     height - 13.5 * mm)
-        canvas.drawCentredString(width / 2, 10 * mm,
-                                 _("第 %(page)d 页") % {"page": canvas.getPageNumber()})
         canvas.restoreState()
 
     return draw
+
+
+class NumberedCanvas(Canvas):
+    """reportlab's two-pass canvas: pages are kept until the end, when the total is known,
+    so every page says 第 N 页 共 M 页."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._saved_pages: list[dict] = []
+
+    def showPage(self):  # noqa: N802 (reportlab's name)
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._saved_pages)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            self._draw_page_number(total)
+            super().showPage()
+        super().save()
+
+    def _draw_page_number(self, total: int) -> None:
+        self.saveState()
+        self.setFont(FONT_NAME, 8)
+        self.setFillColor(colors.grey)
+        width, _height = self._pagesize
+        self.drawCentredString(width / 2, 10 * mm, _("第 %(page)d 页 共 %(pages)d 页")
+                               % {"page": self._pageNumber, "pages": total})
+        self.restoreState()
 
 
 def _build(story: list, title: str, header: str, pagesize=A4) -> bytes:
     buffer = io.BytesIO()
     document = _document(buffer, title, pagesize)
     decorate = _page_decorator(header)
-    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    document.build(story, onFirstPage=decorate, onLaterPages=decorate,
+                   canvasmaker=NumberedCanvas)
     return buffer.getvalue()
+
+
+def signature_block() -> KeepTogether:
+    """Where the report is signed and stamped before it goes into the inspection file."""
+    styles = _styles()
+    blank = "＿" * 8
+    cells = [[Paragraph(_escape(_("审核人：%(blank)s") % {"blank": blank}), styles["body"]),
+              Paragraph(_escape(_("日期：%(blank)s") % {"blank": blank}), styles["body"]),
+              Paragraph(_escape(_("单位盖章：")), styles["body"])]]
+    table = Table(cells, colWidths=[60 * mm, 55 * mm, 60 * mm], rowHeights=[24 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("FONTNAME", (0, 0), (-1, -1), FONT_NAME)]))
+    return KeepTogether([Spacer(1, 8 * mm), table])
 
 
 # Institution annual report ---------------------------------------------------------------
@@ -157,9 +201,18 @@ def institution_report_pdf(report: InstitutionReport) -> bytes:
             styles["body"]))
         rows = [[_("项目"), _("满分"), _("得分"), _("依据")]]
         rows += [[line.label, _number(line.maximum) if line.maximum is not None else "—",
-                  _number(line.points), line.basis] for line in report.breakdown]
-        rows.append([_("总分"), "100.00", _number(score.total), score.grade])
+                  deduction_display(line.points) if line.maximum is None
+                  else _number(line.points), line.basis] for line in report.breakdown]
+        maxima = sum((line.maximum for line in report.breakdown if line.maximum is not None),
+                     Decimal(0))
+        rows.append([_("总分"), _number(maxima), _number(score.total), score.grade])
         story.append(_table(rows, [30 * mm, 20 * mm, 20 * mm, 110 * mm]))
+        if report.final:
+            story.append(Paragraph(_("以上为定稿数字。"), styles["body"]))
+        if report.current_total is not None:
+            story.append(Paragraph(_escape(
+                _("定稿后记录有变更：按今天的记录计算总分为 %(total)s 分，定稿数字不变。")
+                % {"total": _number(report.current_total)}), styles["body"]))
 
     story.append(Paragraph(_("每月“四个一”完成情况"), styles["h2"]))
     labels = [str(label) for _key, label in FOUR_ONES]
@@ -193,9 +246,9 @@ def institution_report_pdf(report: InstitutionReport) -> bytes:
         rows += [[line.found_on.isoformat(), line.category, line.severity, line.description,
                   line.deadline.isoformat(),
                   line.rectified_on.isoformat() if line.rectified_on else _("未整改"),
-                  _("是") if line.on_time else _("否")] for line in report.hazards]
-        story.append(_table(rows, [20 * mm, 16 * mm, 12 * mm, 62 * mm, 22 * mm, 22 * mm,
-                                   12 * mm]))
+                  line.standing_label] for line in report.hazards]
+        story.append(_table(rows, [20 * mm, 16 * mm, 12 * mm, 56 * mm, 22 * mm, 22 * mm,
+                                   18 * mm]))
     else:
         story.append(Paragraph(_("本年度没有发现隐患。"), styles["body"]))
 
@@ -216,6 +269,7 @@ def institution_report_pdf(report: InstitutionReport) -> bytes:
             result += _("（%(day)s 定稿）") % {"day": inspection.finalised_on.isoformat()}
         story.append(Spacer(1, 2 * mm))
         story.append(Paragraph(_escape(result), styles["body"]))
+    story.append(signature_block())
     return _build(story, title, title)
 
 
@@ -270,6 +324,10 @@ def region_report_pdf(report: RegionReport) -> bytes:
         _("参与党建评分的机构 %(scored)d 家，平均总分 %(average)s 分。")
         % {"scored": report.scored, "average": _number(report.average_total)}),
         styles["body"]))
+    if report.late_changed:
+        story.append(Paragraph(_escape(
+            _("定稿后记录有变更：%(count)d 家机构按今天的记录计算的数字与定稿数字不同；"
+              "本报告使用定稿数字。") % {"count": report.late_changed}), styles["body"]))
     story.append(Spacer(1, 3 * mm))
     figures = report.figures
     rows = [[_("指标"), _("数值"), _("指标"), _("数值")]]
@@ -292,7 +350,7 @@ def region_report_pdf(report: RegionReport) -> bytes:
         rows = [[_("区划"), _("计分机构"), _("覆盖率%"), _("平均总分"), _("红名单")]]
         rows += [[line.name, str(line.institutions), f"{line.coverage_rate}",
                   _number(line.average_total), str(line.red_list)]
-                 for line in report.districts]
+                 for line in [*report.districts, report.districts_total]]
         story.append(_table(rows, [60 * mm, 28 * mm, 28 * mm, 28 * mm, 28 * mm]))
     else:
         story.append(Paragraph(_("该区划没有下辖区划。"), styles["body"]))
@@ -312,6 +370,7 @@ def region_report_pdf(report: RegionReport) -> bytes:
     story.append(PageBreak())
     story.append(Paragraph(_("附表：机构党建评分排名"), styles["h2"]))
     story.append(_table(_ranking_rows(report.ranking), RANKING_WIDTHS, font_size=8))
+    story.append(signature_block())
     return _build(story, title, title)
 
 
@@ -366,7 +425,8 @@ def scores_pdf(scores: list[InstitutionScore], year: int) -> bytes:
               _("违规扣分"), _("总分"), _("等级"), _("红名单")]
     rows = [labels]
     rows += [[score.credit_code, score.name, score.region_code,
-              *(_number(getattr(score, key)) for key in SCORE_COLUMNS[3:11]), score.grade,
+              *(_number(getattr(score, key)) for key in SCORE_COLUMNS[3:9]),
+              deduction_display(score.deductions), _number(score.total), score.grade,
               "1" if score.red_list else "0"] for score in scores]
     # Landscape: thirteen columns do not fit across a portrait page without wrapping.
     widths = [34 * mm, 60 * mm, 18 * mm] + [16 * mm] * 8 + [14 * mm, 12 * mm]

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partybuild.audit.services import audit_record
 from partybuild.core.access import institution_reader_required, structure_reader_required
 
 from . import builders, pdf
@@ -62,6 +63,7 @@ def region_pdf(request):
     year = _year(request)
     region = report_region(user=request.user, code=request.GET.get("region"))
     report = builders.region_report(region=region, year=year)
+    audit_record("pdf_download", request=request, object_repr=region.name, year=year)
     return _pdf(pdf.region_report_pdf(report), f"region-report-{region.code}-{year}.pdf")
 
 
@@ -71,6 +73,7 @@ def institution_pdf(request, pk: int):
     year = _year(request)
     institution = report_institution(user=request.user, pk=pk)
     report = builders.institution_report(institution=institution, year=year)
+    audit_record("pdf_download", request=request, obj=institution, report="annual", year=year)
     return _pdf(pdf.institution_report_pdf(report),
                 f"institution-report-{institution.credit_code}-{year}.pdf")
 
@@ -82,6 +85,7 @@ def region_duty_cards_pdf(request):
     cards = builders.duty_cards(institutions=report_institutions(user=request.user,
                                                                  region=region),
                                 day=timezone.localdate())
+    audit_record("pdf_download", request=request, object_repr=region.name, rows=len(cards))
     return _pdf(pdf.duty_cards_pdf(cards), f"duty-cards-{region.code}.pdf")
 
 
@@ -92,4 +96,5 @@ def institution_duty_card_pdf(request, pk: int):
     cards = builders.duty_cards(institutions=report_institutions(
         user=request.user, region=institution.region).filter(pk=institution.pk),
         day=timezone.localdate())
+    audit_record("pdf_download", request=request, obj=institution, report="duty_card")
     return _pdf(pdf.duty_cards_pdf(cards), f"duty-card-{institution.credit_code}.pdf")

@@ -3,7 +3,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Inspection, RedListEntry, RedListPublication, Rubric, Score
+from . import services
+from .models import (
+    RUBRIC_FIELDS,
+    Inspection,
+    RedListEntry,
+    RedListPublication,
+    Rubric,
+    RubricVersion,
+    Score,
+)
 
 
 class NoDeleteMixin:
@@ -15,13 +24,43 @@ class NoDeleteMixin:
 
 @admin.register(Rubric)
 class RubricAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """Saved through the rubric service, like the rubric page: every change is a new version
+    with its snapshot, and the form refuses maxima not adding up to 100 or unordered
+    thresholds (Rubric.clean and the constraints, checked by the admin form)."""
+
     list_display = ("year", "version", "finalised_at")
+    readonly_fields = ("version", "finalised_at", "finalised_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A year's rubric stays that year's: the year is chosen once, when it is added.
+        return (*self.readonly_fields, "year") if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in RUBRIC_FIELDS
+                  if name in form.cleaned_data}
+        saved = services.rubric_apply(acting_user=request.user, rubric=obj, values=values)
+        # The admin's change message and redirect need the saved row.
+        obj.pk, obj.version = saved.pk, saved.version
 
     def has_change_permission(self, request, obj=None):
         # A finalised year's rubric is what its stored scores were computed with.
         if obj is not None and obj.is_finalised:
             return False
         return super().has_change_permission(request, obj)
+
+
+@admin.register(RubricVersion)
+class RubricVersionAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Each version as it was: what the scores stored under it were computed with."""
+
+    list_display = ("year", "version", "created_at", "created_by")
+    list_filter = ("year",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Score)
@@ -57,7 +96,7 @@ class InspectionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 class RedListEntryInline(admin.TabularInline):
     model = RedListEntry
     extra = 0
-    readonly_fields = ("institution", "name", "category", "region_name", "total")
+    readonly_fields = ("institution", "name", "credit_code", "category", "region_name", "total")
     can_delete = False
 
 
@@ -65,7 +104,7 @@ class RedListEntryInline(admin.TabularInline):
 class RedListPublicationAdmin(NoDeleteMixin, admin.ModelAdmin):
     """What was published stays as published: the public page shows this snapshot."""
 
-    list_display = ("year", "published_at", "published_by", "region_name")
+    list_display = ("year", "version", "published_at", "published_by", "region_name")
     inlines = [RedListEntryInline]
 
     def has_add_permission(self, request):

@@ -8,6 +8,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from partybuild.core.exports import csv_value, xlsx_append
+
 from .engine import InstitutionScore
 
 SCORE_COLUMNS = (
@@ -29,7 +31,7 @@ def scores_csv(scores: list[InstitutionScore], stream: io.TextIOBase) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(SCORE_COLUMNS)
     for score in scores:
-        writer.writerow(score_row(score))
+        writer.writerow([csv_value(value) for value in score_row(score)])
 
 
 def scores_xlsx(scores: list[InstitutionScore], year: int) -> bytes:
@@ -41,7 +43,7 @@ def scores_xlsx(scores: list[InstitutionScore], year: int) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for score in scores:
-        sheet.append([
+        xlsx_append(sheet, [
             score.credit_code, score.name, score.region_code,
             *(float(getattr(score, key)) for key in SCORE_COLUMNS[3:11]),
             score.grade, 1 if score.red_list else 0,

@@ -9,10 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from partybuild.activities.selectors import activities_counting_for
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
@@ -22,10 +34,36 @@ from partybuild.points.models import PointEntry
 from partybuild.visits.models import FOUR_ONES, Visit
 from partybuild.visits.scoping import clues_visible_to, hazards_visible_to, visits_visible_to
 
+from . import finality
 from .engine import InstitutionScore, score_institutions
-from .models import RUBRIC_FIELDS, Inspection, RedListPublication, Rubric, Score
-from .rubric import DEFAULT_RUBRIC
-from .services import rubric_for_year
+from .models import (
+    RUBRIC_FIELDS,
+    Inspection,
+    RedListPublication,
+    Rubric,
+    RubricVersion,
+    Score,
+    YearEvent,
+)
+from .rubric import (
+    DEFAULT_RUBRIC,
+    HAZARD_STANDINGS,
+    as_of_day,
+    hazard_standing,
+    year_in_range,
+)
+
+ITEM_LABELS = {
+    "coverage": Score._meta.get_field("coverage").verbose_name,
+    "charter": Score._meta.get_field("charter").verbose_name,
+    "four_ones": Score._meta.get_field("four_ones").verbose_name,
+    "activities": Score._meta.get_field("activities").verbose_name,
+    "hazards": Score._meta.get_field("hazards").verbose_name,
+    "red_points": Score._meta.get_field("red_points").verbose_name,
+    "deductions": Score._meta.get_field("deductions").verbose_name,
+    "total": Score._meta.get_field("total").verbose_name,
+    "red_list": Score._meta.get_field("red_list").verbose_name,
+}
 
 
 def _label(name: str) -> str:
@@ -41,14 +79,122 @@ def last_year() -> int:
     return timezone.localdate().year - 1
 
 
+def sane_year(year: int) -> int:
+    """The year of a URL, or 404: year 0, 99999 or a 20-digit number is no page."""
+    if not year_in_range(year):
+        raise Http404
+    return year
+
+
+# Rubrics, read without writing -----------------------------------------------------------
+
+
+def rubric_of_year(year: int) -> Rubric:
+    """The year's rubric; an unsaved one with SCORING.md's defaults when none is stored yet.
+
+    Reading never writes: the row (and its version 1) is created by the first write that
+    needs it (a recompute, a rubric change, finalising), not by someone opening a page.
+    """
+    rubric = Rubric.objects.filter(year=sane_year(year)).first()
+    if rubric is None:
+        rubric = Rubric(year=year, version=1,
+                        **{name: getattr(DEFAULT_RUBRIC, name) for name in RUBRIC_FIELDS})
+    return rubric
+
+
+def rubric_version_of(year: int, version: int, current: Rubric | None = None):
+    """The rubric a score of that version was computed with: its snapshot, or the year's
+    rubric when that is still the same version (or a year with no rubric row yet)."""
+    snapshot = RubricVersion.objects.filter(year=year, version=version).first()
+    if snapshot is not None:
+        return snapshot
+    current = current if current is not None else rubric_of_year(year)
+    return current
+
+
 # The year's list ------------------------------------------------------------------------------
 
 
 def score_list(*, user, year: int) -> QuerySet[Score]:
-    """The stored scores of the year for the institutions the user may see, best first."""
-    return (Score.objects.filter(year=year, institution__in=institutions_visible_to(user))
+    """The stored scores of the year for the institutions the user may see, best first, each
+    with the status of its inspection (inspection_status, one of INSPECTION_STATUSES)."""
+    return (Score.objects.filter(year=sane_year(year),
+                                 institution__in=institutions_visible_to(user))
             .select_related("institution__region")
+            .annotate(inspection_status=inspection_status_of("institution", year))
             .order_by("-total", "institution__credit_code"))
+
+
+# The status of a year's inspections -----------------------------------------------------------
+
+NOT_STARTED, INCOMPLETE, READY, FINALISED = "not_started", "incomplete", "ready", "finalised"
+INSPECTION_STATUSES = {
+    NOT_STARTED: (_("未开始"), "warn"),
+    INCOMPLETE: (_("未完成"), "warn"),
+    READY: (_("待定稿"), ""),
+    FINALISED: (_("已定稿"), "ok"),
+}
+
+# Every section entered: the party-building one (computed or adjusted) and the four others.
+COMPLETE_Q = (Q(party_building_computed__isnull=False) | Q(party_building_adjusted__isnull=False)) \
+    & Q(conditions__isnull=False, teaching__isnull=False, finance__isnull=False,
+        safety__isnull=False)
+
+
+def inspection_status_of(institution_ref: str, year: int) -> Case:
+    """SQL for the inspection status of the institution named by `institution_ref` (an outer
+    reference): three EXISTS, so a list of any length costs no extra query."""
+    of_year = Inspection.objects.filter(institution=OuterRef(institution_ref), year=year)
+    return Case(
+        When(Exists(of_year.filter(finalised_at__isnull=False)), then=Value(FINALISED)),
+        When(Exists(of_year.filter(COMPLETE_Q)), then=Value(READY)),
+        When(Exists(of_year), then=Value(INCOMPLETE)),
+        default=Value(NOT_STARTED), output_field=CharField(),
+    )
+
+
+def ready_inspections(*, user, year: int, region=None) -> QuerySet[Inspection]:
+    """The user's open inspections of the year with every section entered (待定稿)."""
+    institutions = institutions_visible_to(user)
+    if region is not None:
+        institutions = institutions.filter(region__path__startswith=region.path)
+    return (Inspection.objects.filter(year=sane_year(year), finalised_at__isnull=True,
+                                      institution__in=institutions)
+            .filter(COMPLETE_Q).select_related("institution").order_by("institution__name"))
+
+
+@dataclass
+class StatusCount:
+    key: str
+    label: str
+    tone: str
+    count: int
+
+
+@dataclass
+class ReviewerWorkspace:
+    year: int
+    statuses: list[StatusCount]
+
+    @property
+    def total(self) -> int:
+        return sum(status.count for status in self.statuses)
+
+    @property
+    def ready(self) -> int:
+        return next(status.count for status in self.statuses if status.key == READY)
+
+
+def reviewer_workspace(*, user, year: int | None = None) -> ReviewerWorkspace:
+    """How the year's inspections of the user's region stand: one query, four counts over
+    the institutions with a stored score (those the score list shows)."""
+    year = year or last_year()
+    counts = dict(score_list(user=user, year=year).order_by()
+                  .values_list("inspection_status").annotate(n=Count("pk")))
+    return ReviewerWorkspace(year=year, statuses=[
+        StatusCount(key, str(label), tone, counts.get(key, 0))
+        for key, (label, tone) in INSPECTION_STATUSES.items()
+    ])
 
 
 # One institution's score, explained --------------------------------------------------------
@@ -78,6 +224,15 @@ class MonthRow:
 class HazardRow:
     hazard: object
     on_time: bool
+    standing: str = "on_time"
+
+    @property
+    def label(self) -> str:
+        return str(HAZARD_STANDINGS[self.standing][0])
+
+    @property
+    def tone(self) -> str:
+        return HAZARD_STANDINGS[self.standing][1]
 
 
 @dataclass
@@ -87,6 +242,8 @@ class ScorePage:
     rubric: Rubric
     stored: Score | None
     live: InstitutionScore | None
+    # The maxima the stored score was computed with (its rubric version), not today's.
+    stored_rubric: object | None
     months: list[MonthRow]
     activities: list
     hazards: list[HazardRow]
@@ -94,8 +251,16 @@ class ScorePage:
     point_entries: list[PointEntry]
     clues: list
     inspection: Inspection | None = None
+    as_of: date | None = None
     differs: bool = False
     extra: dict = field(default_factory=dict)
+    # Final institution-year: since when, and whether today's records would score it otherwise.
+    final_state: finality.Finality = finality.Finality(final=False)
+    late_changed: bool = False
+
+    @property
+    def year_over(self) -> bool:
+        return self.as_of == date(self.year, 12, 31)
 
     @property
     def activities_capped(self) -> int:
@@ -110,8 +275,11 @@ def institution_in_scope(*, user, pk: int) -> Institution:
 def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     """Every item of the institution's score with the records behind it."""
     institution = institution_in_scope(user=user, pk=institution_pk)
-    rubric = rubric_for_year(year)
+    rubric = rubric_of_year(year)
     stored = Score.objects.filter(institution=institution, year=year).first()
+    stored_rubric = (rubric_version_of(year, stored.rubric_version, rubric)
+                     if stored is not None and stored.rubric_version != rubric.version
+                     else rubric)
     live_scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
                                      year=year, rubric=rubric.values())
     live = live_scores[0] if live_scores else None
@@ -137,21 +305,29 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
                       .select_related("branch").order_by("date", "pk"))
     hazards_in_year = (hazards_visible_to(user).filter(institution=institution)
                        .select_related("instructor").order_by("found_on", "pk"))
-    hazards = [HazardRow(h, h.rectified_on is not None and h.rectified_on <= h.deadline)
+    as_of = as_of_day(year, timezone.localdate())
+    hazards = [HazardRow(h, h.rectified_on is not None and h.rectified_on <= h.deadline,
+                         hazard_standing(deadline=h.deadline, rectified_on=h.rectified_on,
+                                         as_of=as_of))
                for h in hazards_in_year.filter(in_year_q(year, "found_on"))]
-    year_end = date(year, 12, 31)
-    overdue = list(hazards_in_year.filter(found_on__lte=year_end, deadline__lt=year_end)
-                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=year_end)))
+    # Overdue on the as-of day (31 December, or today while the year runs): the deadline
+    # has passed and the hazard was not rectified by then.
+    overdue = list(hazards_in_year.filter(found_on__lte=as_of, deadline__lt=as_of)
+                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=as_of)))
     entries = list(PointEntry.objects.filter(in_year_q(year), institution=institution)
                    .order_by("date", "pk"))
     clues = list(clues_visible_to(user).filter(in_year_q(year), institution=institution,
                                                substantiated=True).order_by("date", "pk"))
     differs = bool(stored and live and stored.total != live.total)
+    state = finality.finality_of(institution_id=institution.pk, year=year)
     return ScorePage(
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
-        months=months, activities=activities, hazards=hazards, overdue_hazards=overdue,
-        point_entries=entries, clues=clues, differs=differs,
+        stored_rubric=stored_rubric, months=months, activities=activities, hazards=hazards,
+        overdue_hazards=overdue, as_of=as_of,
+        point_entries=entries, clues=clues, differs=differs and not state.final,
         inspection=Inspection.objects.filter(institution=institution, year=year).first(),
+        final_state=state,
+        late_changed=state.final and bool(finality.differences(stored, live)),
     )
 
 
@@ -177,6 +353,11 @@ def rubric_lines(rubric: Rubric) -> list[RubricLine]:
             for name in RUBRIC_FIELDS]
 
 
+def rubric_versions(year: int) -> list[RubricVersion]:
+    """Every version of the year's rubric, newest first: what each stored score used."""
+    return list(RubricVersion.objects.filter(year=year).select_related("created_by"))
+
+
 def rubric_timeline(rubric: Rubric) -> list[TimelineEntry]:
     return timeline(HistorySource(Rubric, Q(id=rubric.pk)))
 
@@ -191,6 +372,8 @@ class InspectionPage:
     inspection: Inspection
     stored: Score | None
     history: list[TimelineEntry]
+    final_state: finality.Finality = finality.Finality(final=False)
+    late_changed: bool = False
 
     @property
     def exists(self) -> bool:
@@ -199,6 +382,7 @@ class InspectionPage:
 
 def inspection_page(*, user, institution_pk: int, year: int) -> InspectionPage:
     """The inspection of the year (unsaved until a reviewer first enters something)."""
+    sane_year(year)
     institution = institution_in_scope(user=user, pk=institution_pk)
     stored = Score.objects.filter(institution=institution, year=year).first()
     inspection = (Inspection.objects.select_related("finalised_by")
@@ -213,8 +397,15 @@ def inspection_page(*, user, institution_pk: int, year: int) -> InspectionPage:
         hidden = _label("breakdown")
         for entry in history:
             entry.changes = [c for c in entry.changes if c.label != hidden]
+    state = finality.finality_of(institution_id=institution.pk, year=year)
+    late_changed = False
+    if state.final:
+        _final, _current, diffs = finality.institution_difference(institution=institution,
+                                                                  year=year)
+        late_changed = bool(diffs)
     return InspectionPage(institution=institution, year=year, inspection=inspection,
-                          stored=stored, history=history)
+                          stored=stored, history=history, final_state=state,
+                          late_changed=late_changed)
 
 
 def inspection_in_scope(*, user, institution_pk: int, year: int) -> Inspection | None:
@@ -233,15 +424,39 @@ def red_list_preview(*, user, year: int) -> QuerySet[Score]:
 
 
 def red_list_publication(year: int) -> RedListPublication | None:
-    return RedListPublication.objects.select_related("published_by").filter(year=year).first()
+    """The current (highest) version of the year's published red list."""
+    return finality.current_publication(year)
 
 
-def published_red_list(year: int) -> tuple[RedListPublication, list]:
-    """The published snapshot of the year for the public page; 404 while unpublished."""
-    publication = red_list_publication(year)
-    if publication is None:
+def red_list_versions(year: int) -> list[RedListPublication]:
+    return list(RedListPublication.objects.filter(year=year).select_related("published_by")
+                .order_by("-version"))
+
+
+def published_red_list(year: int, version: int | None = None
+                       ) -> tuple[RedListPublication, list, list[RedListPublication]]:
+    """A published version of the year (default the current one) with its entries and every
+    version; 404 while unpublished or for a version that does not exist."""
+    versions = red_list_versions(year)
+    if not versions:
         raise Http404
-    return publication, list(publication.entries.order_by("region_name", "name"))
+    if version is None:
+        publication = versions[0]
+    else:
+        publication = next((p for p in versions if p.version == version), None)
+        if publication is None:
+            raise Http404
+    return (publication, list(publication.entries.order_by("region_name", "name")), versions)
+
+
+def published_years() -> list[dict]:
+    """Every year with a published red list: its current version, date and size."""
+    latest: dict[int, RedListPublication] = {}
+    for publication in RedListPublication.objects.order_by("-year", "-version"):
+        latest.setdefault(publication.year, publication)
+    counts = dict(RedListPublication.objects.filter(pk__in=[p.pk for p in latest.values()])
+                  .annotate(n=Count("entries")).values_list("pk", "n"))
+    return [{"publication": p, "count": counts.get(p.pk, 0)} for p in latest.values()]
 
 
 # The panel on the institution page --------------------------------------------------------
@@ -253,3 +468,148 @@ def institution_score_panel(*, user, institution: Institution) -> dict:
     score = (Score.objects.filter(institution=institution, year=year,
                                   institution__in=institutions_visible_to(user)).first())
     return {"year": year, "score": score}
+
+
+# Year finalisation and late changes ---------------------------------------------------------
+
+
+@dataclass
+class FinalisationPreview:
+    """What finalising the year will lock, as the 年度定稿 page shows it before confirming."""
+
+    institutions: int
+    kept: int
+    incomplete_inspections: list[Inspection]
+    red_list: list[InstitutionScore | Score]
+
+
+def finalisation_preview(*, year: int) -> FinalisationPreview:
+    """The institutions to be scored, the inspections still incomplete and the red list that
+    will be published, computed now without storing anything (a GET writes nothing)."""
+    frozen = {score.institution_id: score for score in Score.objects.filter(
+        institution_id__in=finality.frozen_institution_ids(year)).filter(year=year)
+        .select_related("institution__region")}
+    rubric = finality.year_rubric(year)
+    values = rubric.values() if rubric else DEFAULT_RUBRIC
+    live = score_institutions(institutions=Institution.objects.exclude(pk__in=list(frozen)),
+                              year=year, rubric=values)
+    on_list = [score for score in live if score.red_list]
+    on_list += [score for score in frozen.values() if score.red_list]
+    incomplete = [inspection for inspection in Inspection.objects.filter(year=year)
+                  .select_related("institution").order_by("institution__name")
+                  if not inspection.is_finalised]
+    return FinalisationPreview(institutions=len(live) + len(frozen), kept=len(frozen),
+                               incomplete_inspections=incomplete, red_list=on_list)
+
+
+def year_events(year: int) -> list[YearEvent]:
+    return list(YearEvent.objects.filter(year=year).select_related("user"))
+
+
+@dataclass
+class LateChangeGroup:
+    institution_id: int
+    credit_code: str
+    name: str
+    changes: list[finality.LateChange]
+
+
+def late_change_groups(*, user, year: int) -> list[LateChangeGroup]:
+    """The late changes of the year for the institutions the user may see, by institution."""
+    groups: dict[int, LateChangeGroup] = {}
+    for change in finality.late_changes(year=year, institutions=institutions_visible_to(user)):
+        group = groups.setdefault(change.institution_id, LateChangeGroup(
+            change.institution_id, change.credit_code, change.name, []))
+        group.changes.append(change)
+    return list(groups.values())
+
+
+@dataclass
+class LateRecord:
+    """A record dated in the year, added or changed after the finalisation."""
+
+    when: object
+    user: str
+    subject: str
+    action: str
+    target: str
+    changes: list = field(default_factory=list)
+    url: str = ""
+
+
+@dataclass
+class DifferencePage:
+    institution: Institution
+    year: int
+    finality: finality.Finality
+    final: Score | None
+    current: InstitutionScore | None
+    differences: list[finality.ItemDifference]
+    records: list[LateRecord]
+
+    @property
+    def rows(self) -> list[tuple[str, str, str, bool]]:
+        """Every item: label, final, current, whether it differs."""
+        differing = {d.item: d for d in self.differences}
+        rows = []
+        for item in finality.LATE_ITEMS:
+            label = str(ITEM_LABELS[item])
+            before = finality._value(self.final, item)
+            now = finality._value(self.current, item)
+            if item in differing:
+                before, now = differing[item].final, differing[item].current
+            rows.append((label, before, now, item in differing))
+        return rows
+
+
+def _late_records(*, institution: Institution, year: int, since) -> list[LateRecord]:
+    """Visits, hazards, clues, activities and points entries of the institution dated in the
+    year and added or changed after `since`, with who and when (from the change history)."""
+    from django.urls import reverse
+
+    from partybuild.activities.models import Activity
+    from partybuild.organisation.models import Coverage
+    from partybuild.visits.models import Clue, Hazard
+
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    branches = (Coverage.objects.filter(institution=institution, start__lte=year_end)
+                .filter(Q(end__isnull=True) | Q(end__gte=year_start)).values("branch_id"))
+    sources = [
+        (Visit, Q(institution_id=institution.pk, date__gte=year_start, date__lte=year_end)),
+        (Hazard, Q(institution_id=institution.pk, found_on__lte=year_end)
+         & (Q(found_on__gte=year_start) | Q(deadline__lt=year_end))),
+        (Clue, Q(institution_id=institution.pk, date__gte=year_start, date__lte=year_end)),
+        (Activity, Q(branch_id__in=branches, date__gte=year_start, date__lte=year_end)),
+    ]
+    records = []
+    for model, condition in sources:
+        ids = set(model.history.filter(condition, history_date__gt=since)
+                  .values_list("id", flat=True))
+        if not ids:
+            continue
+        for entry in timeline(HistorySource(model, Q(id__in=ids), ("date",)
+                                            if model is not Hazard else ("found_on",))):
+            if entry.when > since:
+                records.append(LateRecord(entry.when, entry.user, entry.subject, entry.action,
+                                          entry.target, entry.changes))
+    for entry in (PointEntry.objects.filter(institution=institution, date__gte=year_start,
+                                            date__lte=year_end, created_at__gt=since)
+                  .select_related("created_by")):
+        records.append(LateRecord(
+            entry.created_at, str(entry.created_by) if entry.created_by else gettext("系统"),
+            str(PointEntry._meta.verbose_name), gettext("新增"),
+            f"{entry.date.isoformat()} {entry.points:+} {entry.reason}",
+            url=reverse("points:ledger", args=[institution.pk])))
+    records.sort(key=lambda record: record.when, reverse=True)
+    return records
+
+
+def difference_page(*, user, institution_pk: int, year: int) -> DifferencePage:
+    """A final institution-year: item by item final vs current, and what changed since."""
+    institution = institution_in_scope(user=user, pk=institution_pk)
+    state = finality.finality_of(institution_id=institution.pk, year=year)
+    final, current, diffs = finality.institution_difference(institution=institution, year=year)
+    records = (_late_records(institution=institution, year=year, since=state.since)
+               if state.final else [])
+    return DifferencePage(institution=institution, year=year, finality=state, final=final,
+                          current=current, differences=diffs, records=records)

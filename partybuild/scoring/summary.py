@@ -12,6 +12,7 @@ from partybuild.regions.models import Region
 from partybuild.visits.models import Clue, Hazard, Visit
 
 from .engine import score_institutions
+from .finality import current_publication
 from .models import Score
 from .rubric import DEFAULT_RUBRIC, RubricValues
 
@@ -62,8 +63,9 @@ def summary_figures(*, region: Region, year: int, as_of: date | None = None,
                     stored_red_list: bool = False) -> SummaryFigures:
     """Structure figures on the as-of day (default 31 December) and the year's work figures.
 
-    The red list is scored live with the rubric, or read from the stored scores when
-    `stored_red_list` (a finalised year, whose scores never change).
+    The red list of a published year is the current published list (what the public page
+    shows, whatever is recorded later); otherwise it is read from the stored scores when
+    `stored_red_list` (a finalised year, whose scores never change), or scored live.
     """
     as_of = as_of or date(year, 12, 31)
     path = region.path
@@ -89,7 +91,10 @@ def summary_figures(*, region: Region, year: int, as_of: date | None = None,
                    pairing=Count("pk", filter=Q(kind=Activity.Kind.PAIRING)))
     )
     institutions = Institution.objects.filter(region__path__startswith=path)
-    if stored_red_list:
+    publication = current_publication(year)
+    if publication is not None:
+        red_list = publication.entries.filter(institution__in=institutions.values("pk")).count()
+    elif stored_red_list:
         red_list = Score.objects.filter(year=year, red_list=True,
                                         institution__in=institutions.values("pk")).count()
     else:

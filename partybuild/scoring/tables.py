@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
 
 from .models import Score
+from .rubric import deduction_display
+from .selectors import INSPECTION_STATUSES
 
 GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
 
@@ -30,6 +32,7 @@ class ScoreTable(UserAwareTable):
     grade = tables.Column(_("等级"))
     red_list = tables.Column(_("红名单"))
     rubric_version = tables.Column(_("细则版本"))
+    inspection_status = tables.Column(_("年检状态"))
 
     class Meta:
         model = Score
@@ -37,7 +40,7 @@ class ScoreTable(UserAwareTable):
         fields = ()
         sequence = ("name", "credit_code", "region", "months_in_scope", "coverage", "charter",
                     "four_ones", "activities", "hazards", "red_points", "deductions", "total",
-                    "grade", "red_list", "rubric_version")
+                    "grade", "red_list", "rubric_version", "inspection_status")
         empty_text = ""
 
     def render_name(self, value, record):
@@ -46,6 +49,21 @@ class ScoreTable(UserAwareTable):
 
     def value_name(self, value):
         return value
+
+    def render_deductions(self, value):
+        # Shown negative like every page and PDF; the exports keep the stored amount.
+        return deduction_display(value)
+
+    def value_deductions(self, value):
+        return value
+
+    def render_inspection_status(self, value, record):
+        label, tone = INSPECTION_STATUSES.get(value, (value, ""))
+        url = reverse("scoring:inspection", args=[record.year, record.institution_id])
+        return format_html('<a href="{}">{}</a>', url, badge(label, tone))
+
+    def value_inspection_status(self, value):
+        return str(INSPECTION_STATUSES.get(value, (value, ""))[0])
 
     def render_grade(self, value):
         return badge(value, GRADE_TONES.get(value, ""))

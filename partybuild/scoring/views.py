@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.audit.services import audit_record
 from partybuild.core.access import structure_reader_required
 from partybuild.core.views import ListPage
 from partybuild.core.views_confirm import ConfirmedActionView, add_service_error
 
-from . import selectors, services
+from . import finality, selectors, services
 from .filters import ScoreFilter
 from .forms import AdjustForm, ConfirmOnlyForm, ReasonForm, RecomputeForm, RubricForm, SectionForm
 from .models import RUBRIC_FIELDS, Inspection
@@ -55,9 +56,10 @@ class ScoreList(ListPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
-        context.update(year=year, rubric=services.rubric_for_year(year),
+        context.update(year=year, rubric=selectors.rubric_of_year(year),
                        may_recompute=services.may_recompute(self.request.user),
                        is_admin=services.is_admin(self.request.user),
+                       may_review=services.may_review(self.request.user),
                        years=[selectors.last_year() + 1 - n for n in range(6)])
         return context
 
@@ -146,7 +148,8 @@ def score_detail(request, year: int, pk: int):
     page = selectors.score_page(user=request.user, institution_pk=pk, year=year)
     return render(request, "scoring/score_detail.html", {
         "page": page, "institution": page.institution, "year": year,
-        "may_recompute": services.may_recompute(request.user) and not page.rubric.is_finalised,
+        "may_recompute": (services.may_recompute(request.user) and not page.rubric.is_finalised
+                          and not page.final_state.final),
         "may_review": services.may_review(request.user),
     })
 
@@ -157,10 +160,11 @@ def score_detail(request, year: int, pk: int):
 @structure_reader_required
 def rubric_detail(request, year: int):
     """The year's rubric beside the default of SCORING.md, and its change history."""
-    rubric = services.rubric_for_year(year)
+    rubric = selectors.rubric_of_year(year)
     return render(request, "scoring/rubric_detail.html", {
         "rubric": rubric, "year": year, "lines": selectors.rubric_lines(rubric),
         "history": selectors.rubric_timeline(rubric),
+        "versions": selectors.rubric_versions(year),
         "is_admin": services.is_admin(request.user),
     })
 
@@ -170,7 +174,8 @@ class RubricEdit(ScoringAction):
     title = _("修改评分细则")
 
     def get_object(self):
-        return services.rubric_for_year(self.kwargs["year"])
+        # Unsaved (the defaults) while the year has no rubric: opening the form writes nothing.
+        return selectors.rubric_of_year(self.kwargs["year"])
 
     def get(self, request, *args, **kwargs):
         if self.object.is_finalised:
@@ -184,7 +189,7 @@ class RubricEdit(ScoringAction):
     def object_copy(self):
         # The ModelForm writes into its instance while validating; keep self.object intact
         # so the confirmation page can show old → new.
-        return services.rubric_for_year(self.kwargs["year"])
+        return selectors.rubric_of_year(self.kwargs["year"])
 
     def describe(self, form):
         lines = []
@@ -213,26 +218,97 @@ class RubricEdit(ScoringAction):
         return self.get_success_url()
 
 
+def year_url(year: int) -> str:
+    return reverse("scoring:year", args=[year])
+
+
+@structure_reader_required
+def year_detail(request, year: int):
+    """The 年度定稿 page: the year's state, what finalising will lock, and its history."""
+    rubric = finality.year_rubric(year)
+    final = bool(rubric and rubric.is_finalised)
+    return render(request, "scoring/year_detail.html", {
+        "year": year, "rubric": rubric, "final": final,
+        "over": services.year_is_over(year),
+        "preview": None if final else selectors.finalisation_preview(year=year),
+        "events": selectors.year_events(year),
+        "publication": selectors.red_list_publication(year),
+        "may_finalise": services.may_finalise_year(request.user),
+    })
+
+
 class YearFinalise(ScoringAction):
     title = _("年度定稿")
     danger = True
 
+    def allowed(self, user):
+        return services.may_finalise_year(user)
+
     def describe(self, form):
         year = self.kwargs["year"]
-        return [gettext("将对 %(year)d 年度定稿。") % {"year": year},
-                gettext("定稿后，该年度的评分细则不能修改，评分不能重新计算。")]
+        preview = selectors.finalisation_preview(year=year)
+        lines = [
+            gettext("将对 %(year)d 年度定稿。") % {"year": year},
+            gettext("将按 %(year)d 年度评分细则计算并锁定 %(count)d 家机构的评分"
+                    "（其中 %(kept)d 家的年检已定稿，保留其定稿评分）。")
+            % {"year": year, "count": preview.institutions, "kept": preview.kept},
+            gettext("尚未定稿的年检 %(count)d 份。") % {
+                "count": len(preview.incomplete_inspections)},
+            gettext("将发布红名单，共 %(count)d 家机构。") % {"count": len(preview.red_list)},
+            gettext("定稿后，该年度的评分细则不能修改，评分不能重新计算；之后录入的记录列为定稿后变更。"),
+        ]
+        return lines
 
     def perform(self, form):
+        audit_record("finalise", request=self.request, object_repr=str(self.kwargs["year"]))
         return services.year_finalise(acting_user=self.request.user, year=self.kwargs["year"])
 
     def success_message(self, form, result):
-        return gettext("%(year)d 年度已定稿。") % {"year": result.year}
+        return gettext("%(year)d 年度已定稿：%(scores)d 家机构的评分已锁定，"
+                       "%(red)d 家机构进入红名单。") % {
+            "year": result.rubric.year, "scores": result.scores, "red": result.red_list}
 
     def get_success_url(self, result=None):
-        return reverse("scoring:rubric", args=[self.kwargs["year"]])
+        return year_url(self.kwargs["year"])
 
     def get_cancel_url(self):
         return self.get_success_url()
+
+
+class YearReopen(YearFinalise):
+    form_class = ReasonForm
+    title = _("重新打开年度")
+
+    def describe(self, form):
+        return [gettext("将重新打开 %(year)d 年度。") % {"year": self.kwargs["year"]},
+                gettext("重新打开后可以修改评分细则、重新计算评分；已发布的红名单保持不变，"
+                        "再次定稿时如有变化将发布新版本。"),
+                gettext("理由：%(reason)s") % {"reason": form.cleaned_data["reason"]}]
+
+    def perform(self, form):
+        return services.year_reopen(acting_user=self.request.user, year=self.kwargs["year"],
+                                    reason=form.cleaned_data["reason"])
+
+    def success_message(self, form, result):
+        return gettext("%(year)d 年度已重新打开。") % {"year": result.year}
+
+
+@structure_reader_required
+def late_changes_list(request, year: int):
+    """Items of final institution-years that today's records would score otherwise, for the
+    institutions the user may see."""
+    return render(request, "scoring/late_changes.html", {
+        "year": year, "final": finality.year_is_final(year),
+        "groups": selectors.late_change_groups(user=request.user, year=year),
+    })
+
+
+@structure_reader_required
+def score_difference(request, year: int, pk: int):
+    """One final institution-year: final vs current item by item, and the late records."""
+    page = selectors.difference_page(user=request.user, institution_pk=pk, year=year)
+    return render(request, "scoring/score_difference.html", {
+        "page": page, "institution": page.institution, "year": year})
 
 
 # Inspections --------------------------------------------------------------------------------
@@ -352,11 +428,58 @@ class InspectionFinalise(InspectionAction):
         ]
 
     def perform(self, form):
+        audit_record("finalise", request=self.request, obj=self.object)
         return services.inspection_finalise(acting_user=self.request.user,
                                             inspection=self.object)
 
     def success_message(self, form, result):
         return gettext("年检已定稿。")
+
+
+class InspectionsFinalise(ScoringAction):
+    """A reviewer finalises all complete inspections (待定稿) of a region in one step."""
+
+    form_class = RecomputeForm
+    title = _("批量定稿年检")
+    shown = 20
+
+    def allowed(self, user):
+        return services.may_review(user)
+
+    def ready(self, form):
+        return list(selectors.ready_inspections(user=self.request.user,
+                                                year=self.kwargs["year"],
+                                                region=form.cleaned_data["region"]))
+
+    def describe(self, form):
+        region = form.cleaned_data["region"]
+        ready = self.ready(form)
+        lines = [
+            gettext("将对“%(where)s” %(year)d 年度全部已填写完整的年检定稿，共 %(count)d 家。")
+            % {"where": region.name if region else gettext("我管辖的全部区划"),
+               "year": self.kwargs["year"], "count": len(ready)},
+            gettext("定稿后年检不能修改，党建工作评分明细一并锁定；只有系统管理员可以重新打开。"),
+        ]
+        lines += [f"{inspection.institution.name}：{inspection.overall}（{inspection.result}）"
+                  for inspection in ready[:self.shown]]
+        if len(ready) > self.shown:
+            lines.append(gettext("……另有 %(more)d 家") % {"more": len(ready) - self.shown})
+        return lines
+
+    def perform(self, form):
+        return services.inspections_finalise_ready(
+            acting_user=self.request.user, year=self.kwargs["year"],
+            region=form.cleaned_data["region"])
+
+    def success_message(self, form, result):
+        return gettext("已定稿 %(count)d 份年检。") % {"count": len(result)}
+
+    def get_success_url(self, result=None):
+        return (reverse("scoring:score_list", args=[self.kwargs["year"]])
+                + "?inspection=finalised")
+
+    def get_cancel_url(self):
+        return reverse("scoring:score_list", args=[self.kwargs["year"]]) + "?inspection=ready"
 
 
 class InspectionReopen(InspectionAction):
@@ -370,6 +493,7 @@ class InspectionReopen(InspectionAction):
                 gettext("理由：%(reason)s") % {"reason": form.cleaned_data["reason"]}]
 
     def perform(self, form):
+        audit_record("reopen", request=self.request, obj=self.object, **form.cleaned_data)
         return services.inspection_reopen(acting_user=self.request.user,
                                           inspection=self.object,
                                           reason=form.cleaned_data["reason"])
@@ -383,10 +507,11 @@ class InspectionReopen(InspectionAction):
 
 @structure_reader_required
 def red_list_admin(request, year: int):
-    """The year's red list by the stored scores, and its publication if there is one."""
+    """The year's red list by the stored scores, and its publications if there are any."""
     return render(request, "scoring/red_list_admin.html", {
         "year": year, "scores": selectors.red_list_preview(user=request.user, year=year),
         "publication": selectors.red_list_publication(year),
+        "versions": selectors.red_list_versions(year),
         "is_admin": services.is_admin(request.user),
     })
 
@@ -407,7 +532,8 @@ class RedListPublish(ScoringAction):
                                          year=self.kwargs["year"])
 
     def success_message(self, form, result):
-        return gettext("%(year)d 年度红名单已发布。") % {"year": result.year}
+        return gettext("%(year)d 年度红名单已发布（第 %(version)d 版）。") % {
+            "year": result.year, "version": result.version}
 
     def get_success_url(self, result=None):
         return reverse("scoring:red_list", args=[self.kwargs["year"]])
@@ -416,9 +542,40 @@ class RedListPublish(ScoringAction):
         return self.get_success_url()
 
 
+class RedListCorrect(RedListPublish):
+    """A correction: the next version of the year's list, from today's stored scores."""
+
+    form_class = ReasonForm
+    title = _("更正红名单")
+
+    def describe(self, form):
+        current = selectors.red_list_publication(self.kwargs["year"])
+        count = selectors.red_list_preview(user=self.request.user,
+                                           year=self.kwargs["year"]).count()
+        return [gettext("将发布 %(year)d 年度红名单第 %(version)d 版，共 %(count)d 家机构。") % {
+                    "year": self.kwargs["year"], "count": count,
+                    "version": current.version + 1 if current else 1},
+                gettext("之前的版本仍在公开页面列出。"),
+                gettext("理由：%(reason)s") % {"reason": form.cleaned_data["reason"]}]
+
+    def perform(self, form):
+        return services.red_list_publish(acting_user=self.request.user,
+                                         year=self.kwargs["year"],
+                                         reason=form.cleaned_data["reason"])
+
+
 @login_not_required
-def red_list_public(request, year: int):
-    """The published red list of a year: public, printable, no navigation."""
-    publication, entries = selectors.published_red_list(year)
-    return render(request, "scoring/red_list_public.html",
-                  {"publication": publication, "entries": entries, "year": year})
+def red_list_public(request, year: int, version: int | None = None):
+    """A published red list of a year (the current version unless one is named): public,
+    printable, no navigation, with every version listed."""
+    publication, entries, versions = selectors.published_red_list(year, version)
+    return render(request, "scoring/red_list_public.html", {
+        "publication": publication, "entries": entries, "year": year, "versions": versions,
+        "current": versions[0]})
+
+
+@login_not_required
+def red_list_index(request):
+    """Every year with a published red list: /redlist/."""
+    return render(request, "scoring/red_list_index.html",
+                  {"years": selectors.published_years()})

@@ -10,8 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from partybuild.core.exports import XLSX_TYPE
-from partybuild.core.exports import _safe as safe
+from partybuild.core.exports import XLSX_TYPE, xlsx_append
 
 from .completeness import ALL_ITEMS, Cell, CompletenessGrid, Figures
 
@@ -43,7 +42,7 @@ def _styled(sheet, value, fill=None, bold=False) -> WriteOnlyCell:
 
 
 def _header(sheet, titles: list[str]) -> None:
-    sheet.append([_styled(sheet, title, bold=True) for title in titles])
+    xlsx_append(sheet, [_styled(sheet, title, bold=True) for title in titles])
 
 
 def _figures_row(figures: Figures) -> list:
@@ -65,9 +64,9 @@ def completeness_workbook(grid: CompletenessGrid) -> Workbook:
                     *(_("%(month)d月") % {"month": m} for m in grid.months)])
     for row in grid.rows:
         institution = row.institution
-        sheet.append([
-            safe(institution.name), institution.region.name,
-            safe(institution.instructor_name or ""),
+        xlsx_append(sheet, [
+            institution.name, institution.region.name,
+            institution.instructor_name or "",
             *(_styled(sheet, cell_text(cell), FILLS.get(cell.css)) for cell in row.cells),
         ])
     sheet.append([])
@@ -80,8 +79,9 @@ def completeness_workbook(grid: CompletenessGrid) -> Workbook:
     _header(figures, [_("区划"), _("应走访"), _("已走访"), _("四项完成"), _("未走访"),
                       _("完成率（%）")])
     for line in grid.regions:
-        figures.append(_figures_row(line))
-    figures.append([_styled(figures, value, bold=True) for value in _figures_row(grid.totals)])
+        xlsx_append(figures, _figures_row(line))
+    xlsx_append(figures, [_styled(figures, value, bold=True)
+                          for value in _figures_row(grid.totals)])
 
     instructors = workbook.create_sheet(_("指导员"))
     instructors.column_dimensions["A"].width = 16
@@ -89,8 +89,8 @@ def completeness_workbook(grid: CompletenessGrid) -> Workbook:
     _header(instructors, [_("指导员编号"), _("姓名"), _("派驻机构"), _("已走访"),
                           _("四项完成"), _("未走访"), _("完成率（%）")])
     for line in grid.instructors:
-        instructors.append([safe(line.number), safe(line.name), line.caseload, line.visited,
-                            line.complete, line.missing, line.complete_rate])
+        xlsx_append(instructors, [line.number, line.name, line.caseload, line.visited,
+                                  line.complete, line.missing, line.complete_rate])
     return workbook
 
 

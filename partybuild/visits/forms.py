@@ -1,6 +1,7 @@
 """Forms for visits, hazards and clues: phone-first, choices limited to the user's scope."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.core.forms import ScopedForm, date_field
@@ -8,7 +9,7 @@ from partybuild.instructors.models import Instructor
 from partybuild.organisation.models import Institution
 
 from . import selectors
-from .models import Hazard
+from .models import Hazard, default_hazard_deadline
 from .services import ITEM_TEXTS, own_instructor
 
 EVIDENCE_ACCEPT = "image/jpeg,image/png,application/pdf"
@@ -84,10 +85,13 @@ class VisitForm(ScopedForm):
     notes = forms.CharField(label=_("内容摘要"), required=False,
                             widget=forms.Textarea(attrs={"rows": 4}))
     evidence = evidence_field()
+    # Made by the phone; a second send of the same visit answers with the stored one.
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = selectors.institution_choices(user=self.user)
+        self.fields["evidence"].widget.attrs["capture"] = "environment"
         if own_instructor(self.user) is not None:
             del self.fields["instructor"]
         else:
@@ -112,6 +116,7 @@ class VisitForm(ScopedForm):
         data = dict(self.cleaned_data)
         if not data.get("instructor"):
             data.pop("instructor", None)
+        data.pop("client_id", None)
         return data
 
 
@@ -121,7 +126,62 @@ class VisitUpdateForm(VisitForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.pop("instructor", None)
+        self.fields.pop("client_id", None)
         self.fields["evidence"].label = _("追加佐证材料")
+
+
+HAZARD_ROWS_MAX = 20
+
+
+class HazardRowForm(forms.Form):
+    """One hazard found on the visit, entered on the visit form itself ("发现隐患")."""
+
+    description = forms.CharField(label=_("隐患描述"), max_length=500, required=False,
+                                  widget=forms.TextInput(attrs={
+                                      "placeholder": _("如：安全出口被杂物堵塞")}))
+    category = forms.ChoiceField(label=_("类别"), choices=Hazard.Category.choices,
+                                 initial=Hazard.Category.FIRE)
+    severity = forms.ChoiceField(label=_("等级"), choices=Hazard.Severity.choices,
+                                 initial=Hazard.Severity.GENERAL)
+    deadline = date_field(_("整改期限"), required=False)
+    photo = forms.FileField(label=_("隐患照片"), required=False, widget=forms.ClearableFileInput(
+        attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].help_text = _("留空则为发现之日起 %(days)s 天。") % {
+            "days": settings.PARTYBUILD_HAZARD_DEADLINE_DAYS}
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.data.get(self.add_prefix("description"), "").strip()
+                    or self.files.get(self.add_prefix("photo")))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("description") or "").strip():
+            self.add_error("description", _("请描述发现的隐患。"))
+        return cleaned
+
+    def service_fields(self, found_on) -> dict:
+        data = self.cleaned_data
+        return {
+            "category": data["category"], "severity": data["severity"],
+            "description": data["description"],
+            "deadline": data.get("deadline") or default_hazard_deadline(found_on),
+            "photos": [data["photo"]] if data.get("photo") else [],
+        }
+
+
+def posted_hazard_rows(data, files) -> list[HazardRowForm]:
+    """The hazard rows posted with a visit (hazards-count of them), blank ones dropped."""
+    try:
+        count = min(int(data.get("hazards-count", "0")), HAZARD_ROWS_MAX)
+    except ValueError:
+        count = 0
+    rows = [HazardRowForm(data, files, prefix=f"hazards-{index}") for index in range(count)]
+    return [row for row in rows if not row.is_blank]
 
 
 class HazardForm(ScopedForm):
@@ -132,6 +192,8 @@ class HazardForm(ScopedForm):
     description = forms.CharField(label=_("描述"), max_length=500,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     deadline = date_field(_("整改期限"), help_text=_("不能早于发现日期。"))
+    photos = MultipleFileField(label=_("隐患照片"), required=False, widget=MultipleFileInput(
+        attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

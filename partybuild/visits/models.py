@@ -1,5 +1,7 @@
 """Monthly "four ones" visits (每月"四个一"), the hazards found and the clues passed on."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -40,6 +42,10 @@ class Visit(models.Model):
                                     null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    # Made by the phone when the visit is first saved (online or into its outbox), so a
+    # retried upload finds the visit it already created instead of adding a second one.
+    client_id = models.UUIDField(_("客户端编号"), null=True, blank=True, unique=True,
+                                 editable=False)
 
     history = HistoricalRecords()
 
@@ -140,6 +146,11 @@ class Hazard(models.Model):
     @property
     def rectified_on_time(self) -> bool:
         return self.rectified_on is not None and self.rectified_on <= self.deadline
+
+
+def default_hazard_deadline(found_on: datetime.date) -> datetime.date:
+    """The rectification deadline proposed for a hazard found on the day (configurable)."""
+    return found_on + datetime.timedelta(days=settings.PARTYBUILD_HAZARD_DEADLINE_DAYS)
 
 
 class HazardEvidence(EvidenceFile):

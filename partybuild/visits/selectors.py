@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.periods import holding_on_q, overlapping_q
+from partybuild.core.years import year_in_range
 from partybuild.instructors.models import Assignment
 from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.models import Institution
@@ -52,6 +54,16 @@ def parse_month(value: str | None) -> date | None:
         return date(year, month, 1)
     except ValueError:
         return None
+
+
+def requested_month(value: str | None) -> date | None:
+    """The month a page was asked for in ?month=: None when absent or not a month (the page
+    shows the current one), 404 for a month out of the years the application keeps
+    (0001-01 would send the month navigation past the first day the calendar has)."""
+    first = parse_month(value)
+    if first is not None and not year_in_range(first.year):
+        raise Http404
+    return first
 
 
 # Hazard states ---------------------------------------------------------------------------
@@ -264,6 +276,10 @@ def my_month(*, user, month: date | None = None, today: date | None = None) -> M
         )
         for institution in institutions
     ]
+    # What is still to do comes first, so the institution that needs a visit is the first
+    # card on a phone: operating ones before closed ones, the fewest items done first.
+    rows.sort(key=lambda row: (not row.institution.operating_today, row.complete,
+                               row.done_count))
     return MyMonth(month=first, today=today, rows=rows,
                    hazards=hazard_counts(user=user, day=today))
 
@@ -398,3 +414,21 @@ def institution_choices(*, user) -> QuerySet[Institution]:
 def instructor_choices(*, user):
     """Instructors staff may record a visit for."""
     return instructors_visible_to(user).order_by("name", "number")
+
+
+def last_visit_texts(*, user) -> dict[int, dict]:
+    """For each institution of the user's choices, the item texts of their own latest visit
+    to it ("沿用上次内容" on the visit form); instructors only, two queries."""
+    latest = (Visit.objects.filter(institution=OuterRef("pk"), instructor__user=user)
+              .order_by("-date", "-pk").values("pk")[:1])
+    visit_pks = (institution_choices(user=user).filter(visits__instructor__user=user)
+                 .annotate(latest=Subquery(latest)).values_list("latest", flat=True))
+    texts = {}
+    for visit in Visit.objects.filter(pk__in=set(visit_pks)):
+        texts[visit.institution_id] = {
+            "date": visit.date.isoformat(),
+            **{name: getattr(visit, name) for name in (
+                "lesson", "lesson_topic", "policy", "policy_text", "hazard_check",
+                "hazard_check_text", "ledger", "ledger_text")},
+        }
+    return texts

@@ -7,10 +7,11 @@ period and the instructor's assignment on that day before anything is saved.
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partybuild.accounts.scoping import require_region_in_scope
@@ -155,10 +156,13 @@ def check_visit(*, instructor: Instructor, institution: Institution, date: datet
     check_operating(institution, date, "date")
     check_assigned(instructor, institution, date, "date")
     same_day = Visit.objects.filter(instructor=instructor, institution=institution, date=date)
-    if same_day.exclude(pk=exclude_pk).exists():
-        raise ValidationError({"date": (
+    existing = same_day.exclude(pk=exclude_pk).values_list("pk", flat=True).first()
+    if existing is not None:
+        # The code and the pk let the form link to the visit that is already there.
+        raise ValidationError({"date": ValidationError(
             f"指导员{instructor.name}在 {fmt(date)} 已有对“{institution.name}”的走访记录，"
-            "请打开那条记录修改，不要重复录入。"
+            "请打开那条记录修改，不要重复录入。",
+            code="duplicate_visit", params={"pk": existing},
         )})
 
 
@@ -176,8 +180,13 @@ def apply_visit_fields(visit: Visit, fields: dict) -> None:
 @transaction.atomic
 def visit_record(*, acting_user, institution: Institution, date: datetime.date,
                  instructor: Instructor | None = None, evidence: Iterable = (),
+                 hazards: Sequence[dict] = (), client_id: uuid.UUID | None = None,
                  **fields) -> Visit:
-    """Record a visit; staff may record it for an instructor (recorded_by is the staff user)."""
+    """Record a visit; staff may record it for an instructor (recorded_by is the staff user).
+
+    The hazards found on it (dicts of category, severity, description, deadline and
+    optional photos) are recorded with it, all or nothing.
+    """
     require_recorder(acting_user)
     mine = own_instructor(acting_user)
     if mine is not None:
@@ -195,11 +204,65 @@ def visit_record(*, acting_user, institution: Institution, date: datetime.date,
     check_visit(instructor=instructor, institution=institution, date=date)
     uploads = checked_uploads(evidence)
     visit = Visit(instructor=instructor, institution=institution, date=date,
-                  recorded_by=acting_user)
+                  recorded_by=acting_user, client_id=client_id)
     apply_visit_fields(visit, fields)
+    if hazards and not visit.hazard_check:
+        raise ValidationError({"hazard_check": "记录发现的隐患时请勾选“排隐患”并填写排查内容。"})
     save_with_history(visit, acting_user)
+    found = [hazard_with_visit(acting_user=acting_user, visit=visit, number=number, **hazard)
+             for number, hazard in enumerate(hazards, start=1)]
+    # Files last: a hazard refused above rolls the rows back, and leaves no stray file.
     store_evidence(VisitEvidence, {"visit": visit}, uploads, acting_user)
+    for hazard, photos in found:
+        store_evidence(HazardEvidence, {"hazard": hazard}, photos, acting_user)
     return visit
+
+
+def hazard_with_visit(*, acting_user, visit: Visit, number: int, photos: Iterable = (),
+                      **fields) -> tuple[Hazard, list[tuple]]:
+    """A hazard found on the visit, recorded with it; its checked photos, to be stored."""
+    try:
+        hazard = hazard_record(acting_user=acting_user, institution=visit.institution,
+                               found_on=visit.date, visit=visit, **fields)
+        return hazard, checked_uploads(photos, "photos")
+    except ValidationError as error:
+        raise ValidationError({"hazards": [f"第 {number} 条隐患：{message}"
+                                           for message in error.messages]}) from error
+
+
+def visit_by_client_id(*, acting_user, client_id: uuid.UUID) -> Visit | None:
+    """The visit this user's phone already created under the id, or None when there is none.
+
+    An id that another user's visit carries is refused: it is no way into their records.
+    """
+    visit = (Visit.objects.select_related("institution", "instructor")
+             .filter(client_id=client_id).first())
+    if visit is None:
+        return None
+    if visit.recorded_by_id != acting_user.pk:
+        raise ValidationError("该客户端编号已被其他用户的走访记录使用，不能重复提交。")
+    return visit
+
+
+def visit_record_once(*, acting_user, client_id: uuid.UUID, **fields) -> tuple[Visit, bool]:
+    """Record a visit sent from a phone's outbox at most once: (visit, True) when this call
+    created it, (the stored visit, False) when an earlier send with the same id did.
+
+    Retries on a flaky network, or the same outbox sent by two tabs at once, all land here;
+    the unique client_id settles a race that both checks pass.
+    """
+    existing = visit_by_client_id(acting_user=acting_user, client_id=client_id)
+    if existing is not None:
+        return existing, False
+    try:
+        return visit_record(acting_user=acting_user, client_id=client_id, **fields), True
+    except (IntegrityError, ValidationError):
+        # A send of the same visit that committed meanwhile trips the unique client id, or
+        # the one-visit-a-day rule first: either way the stored visit is the answer.
+        existing = visit_by_client_id(acting_user=acting_user, client_id=client_id)
+        if existing is None:
+            raise
+        return existing, False
 
 
 @transaction.atomic
@@ -254,8 +317,8 @@ def finding_instructor(*, acting_user, institution: Institution, day: datetime.d
 @transaction.atomic
 def hazard_record(*, acting_user, institution: Institution, found_on: datetime.date,
                   category: str, severity: str, description: str, deadline: datetime.date,
-                  visit: Visit | None = None) -> Hazard:
-    """Record a hazard found at an institution, from a visit or by staff."""
+                  visit: Visit | None = None, photos: Iterable = ()) -> Hazard:
+    """Record a hazard found at an institution, from a visit or by staff, with photos of it."""
     instructor = finding_instructor(acting_user=acting_user, institution=institution,
                                     day=found_on, visit=visit, field="found_on")
     check_not_future(found_on, "found_on", "发现日期")
@@ -269,10 +332,12 @@ def hazard_record(*, acting_user, institution: Institution, found_on: datetime.d
         raise ValidationError({"description": (
             f"机构“{institution.name}”在 {fmt(found_on)} 已登记过描述相同的隐患，请勿重复录入。"
         )})
+    uploads = checked_uploads(photos, "photos")
     hazard = Hazard(institution=institution, visit=visit, instructor=instructor,
                     found_on=found_on, category=category, severity=severity,
                     description=description, deadline=deadline, recorded_by=acting_user)
     save_with_history(hazard, acting_user)
+    store_evidence(HazardEvidence, {"hazard": hazard}, uploads, acting_user)
     return hazard
 
 

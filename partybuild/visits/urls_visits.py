@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.VisitList.as_view(), name="visit_list"),
     path("new/", views.visit_create, name="visit_create"),
+    path("sync/", views.visit_sync, name="visit_sync"),
     path("<int:pk>/", views.visit_detail, name="visit_detail"),
     path("<int:pk>/edit/", views.visit_update, name="visit_update"),
     path("evidence/<int:pk>/", views.visit_evidence_download, name="visit_evidence_download"),

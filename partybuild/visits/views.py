@@ -4,14 +4,16 @@ from datetime import date
 from functools import wraps
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from partybuild.core.access import institution_reader_required
 from partybuild.core.evidence import SIGNATURES
@@ -22,7 +24,7 @@ from partybuild.organisation.selectors import today_or
 
 from . import forms, selectors, services
 from .filters import ClueFilter, HazardFilter, VisitFilter
-from .models import FOUR_ONES
+from .models import FOUR_ONES, default_hazard_deadline
 from .tables import ClueTable, HazardTable, VisitTable
 
 EXTENSIONS = {content_type: extension for _sig, content_type, extension in SIGNATURES}
@@ -128,20 +130,118 @@ def visit_detail(request, pk: int):
     })
 
 
+def bound_hazard_rows(request) -> list[forms.HazardRowForm]:
+    """The hazard rows of a posted visit; they count only when 排隐患 is ticked."""
+    if request.method != "POST" or not request.POST.get("hazard_check"):
+        return []
+    return forms.posted_hazard_rows(request.POST, request.FILES)
+
+
+def record_submitted_visit(request, form, rows) -> tuple | None:
+    """Record a posted visit with its hazards: (visit, created), or None with the problems on
+    the form and its rows. A visit carrying a client id already stored answers with that
+    visit (created False), so a retried upload never makes a second one."""
+    if request.method != "POST":
+        return None
+    valid = all([form.is_valid(), *[row.is_valid() for row in rows]])
+    client_id = form.cleaned_data.get("client_id")
+    try:
+        # A repeat is answered before the content is judged again: the first send was
+        # accepted, whatever changed since (an assignment ended, a text edited on the phone).
+        stored = client_id and services.visit_by_client_id(acting_user=request.user,
+                                                          client_id=client_id)
+        if stored:
+            return stored, False
+        if not valid:
+            return None
+        day = form.cleaned_data["date"]
+        fields = {**form.service_fields(), "hazards": [row.service_fields(day) for row in rows]}
+        if client_id is not None:
+            return services.visit_record_once(acting_user=request.user, client_id=client_id,
+                                              **fields)
+        return services.visit_record(acting_user=request.user, **fields), True
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
+
+
+def duplicate_visit_url(form) -> str | None:
+    """The visit the "already recorded that day" error is about, to link to it."""
+    for error in form.errors.as_data().get("date", []):
+        if error.code == "duplicate_visit":
+            return reverse("visits:visit_detail", args=[error.params["pk"]])
+    return None
+
+
+def saved_message(visit) -> str:
+    return gettext("已保存 %(day)s 对“%(institution)s”的走访记录。") % {
+        "day": fmt(visit.date), "institution": visit.institution.name}
+
+
 @recorder_required
 def visit_create(request):
     # The "记录走访" button of my month passes the institution and today's date.
     initial = {"date": date_param(request, "date") or today_or(None),
                "institution": pk_param(request, "institution")}
     form = forms.VisitForm(**post_data(request), user=request.user, initial=initial)
-    visit = submitted(request, form, lambda data: services.visit_record(
-        acting_user=request.user, **form.service_fields()))
-    if visit is not None:
-        messages.success(request, gettext("已保存 %(day)s 对“%(institution)s”的走访记录。") % {
-            "day": fmt(visit.date), "institution": visit.institution.name})
-        return redirect("visits:visit_detail", visit.pk)
+    rows = bound_hazard_rows(request)
+    result = record_submitted_visit(request, form, rows)
+    if result is not None:
+        messages.success(request, saved_message(result[0]))
+        return redirect("visits:visit_detail", result[0].pk)
     return render(request, "visits/visit_form.html", {
         "form": form, "title": _("记录走访"), "cancel_url": reverse("home"),
+        "hazard_rows": rows or [forms.HazardRowForm(prefix="hazards-0")],
+        "hazard_row_template": forms.HazardRowForm(prefix="hazards-__n__"),
+        "deadline_days": settings.PARTYBUILD_HAZARD_DEADLINE_DAYS,
+        "last_texts": selectors.last_visit_texts(user=request.user),
+        "duplicate_url": duplicate_visit_url(form),
+        "offline_form": True,
+    })
+
+
+def json_errors(form, rows) -> dict[str, list[str]]:
+    """Every problem by field name (hazard rows by their prefixed names), and __all__."""
+    errors = {name: list(messages_) for name, messages_ in form.errors.items()}
+    for row in rows:
+        for name, messages_ in row.errors.items():
+            errors[row.add_prefix(name)] = list(messages_)
+    return errors
+
+
+@require_POST
+@recorder_required
+def visit_sync(request):
+    """The phone's outbox (and the visit form's own save button) posts here: the same form and
+    the same services as the page, answered in JSON. A visit already stored under the posted
+    client id answers as a success with that visit."""
+    expected_user = request.POST.get("user", "")
+    if expected_user and expected_user != str(request.user.pk):
+        # Queued on this phone by someone else, who has since been signed out: it stays in
+        # the outbox until they sign in again, never recorded under this user's name.
+        return JsonResponse({"ok": False, "wrong_user": True, "message": gettext(
+            "这条走访记录是其他用户在本机保存的，请该用户登录后再上传。")}, status=409)
+    form = forms.VisitForm(data=request.POST, files=request.FILES, user=request.user)
+    rows = bound_hazard_rows(request)
+    result = record_submitted_visit(request, form, rows)
+    if result is None:
+        errors = json_errors(form, rows)
+        summary = [message for problems in errors.values() for message in problems]
+        return JsonResponse({
+            "ok": False,
+            "message": gettext("服务器未接受这条走访记录：%(problems)s") % {
+                "problems": "；".join(summary)},
+            "errors": errors,
+            "existing_url": duplicate_visit_url(form),
+        }, status=400)
+    visit, created = result
+    # Only the page that is waiting for this answer shows the message on the next page.
+    if request.POST.get("flash"):
+        messages.success(request, saved_message(visit))
+    return JsonResponse({
+        "ok": True, "created": created, "pk": visit.pk,
+        "url": reverse("visits:visit_detail", args=[visit.pk]),
+        "message": saved_message(visit),
     })
 
 
@@ -190,9 +290,12 @@ def finding_form(request, form_class, day_field: str):
     """A hazard or clue form, tied to the visit named in ?visit= when there is one."""
     visit_pk = pk_param(request, "visit")
     visit = selectors.visit_for_change(user=request.user, pk=visit_pk) if visit_pk else None
+    day = visit.date if visit else today_or(None)
     initial = {
-        day_field: visit.date if visit else today_or(None),
+        day_field: day,
         "institution": visit.institution_id if visit else pk_param(request, "institution"),
+        # A hazard form proposes the configured rectification time.
+        "deadline": default_hazard_deadline(day),
     }
     form = form_class(**post_data(request), user=request.user, initial=initial)
     if visit is not None:

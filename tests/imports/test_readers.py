@@ -57,16 +57,18 @@ def test_an_xlsx_named_csv_is_still_read_as_a_workbook():
     (b"  \r\n\r\n", "coverage.csv", "文件是空的：第一行应为表头，从第二行起为数据。"),
     (",,,\r\n,,\r\n", "coverage.csv", "文件是空的：第一行应为表头，从第二行起为数据。"),
     ("支部名称,统一社会信用代码,开始日期\r\n", "coverage.csv", "文件只有表头，没有数据行。"),
-    ("\r\n支部名称,开始日期\r\nA,2021-01-01\r\n", "coverage.csv",
-     "第 1 行应为表头，请删除表头上方的空行。"),
-    ("支部名称\r\n".encode("utf-16"), "coverage.csv",
-     "无法识别文件的编码：请在 Excel/WPS 中另存为“CSV UTF-8”或 XLSX 后重新导入。"),
+    # Excel's "Unicode 文本" (UTF-16 with a BOM) is read: this one has only a header.
+    ("支部名称\r\n".encode("utf-16"), "coverage.csv", "文件只有表头，没有数据行。"),
     (b"\xff\xfe\xfd\x80\x81 not text", "coverage.csv",
      "无法识别文件的编码：请在 Excel/WPS 中另存为“CSV UTF-8”或 XLSX 后重新导入。"),
     (b"name,code\r\nA\x00B,1\r\n", "coverage.csv",
      "文件内容不是文本表格（含有二进制数据）：请上传 CSV 或 XLSX 文件。"),
     (b"\xd0\xcf\x11\xe0 old excel", "coverage.xls",
-     "不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 CSV。"),
+     "XLS 文件无法读取（已损坏、设有密码或不是 Excel 工作簿）："
+     "请在 Excel/WPS 中打开后另存为 .xlsx 再导入。"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "coverage.csv",
+     "XLS 文件无法读取（已损坏、设有密码或不是 Excel 工作簿）："
+     "请在 Excel/WPS 中打开后另存为 .xlsx 再导入。"),
     (os.urandom(4096), "coverage.xlsx",
      "XLSX 文件已损坏或不是 Excel 工作簿：请在 Excel 中重新保存后再导入。"),
     (b"PK\x03\x04" + os.urandom(2048), "coverage.csv",

@@ -85,6 +85,6 @@ def test_a_dry_run_of_a_folder_reports_every_kind_and_writes_nothing(db, tmp_pat
 def test_a_folder_with_the_same_kind_twice_is_refused(db, tmp_path):
     folder = write_city_folder(tmp_path / "city")
     (folder / "regions.xlsx").write_bytes(b"")
-    with pytest.raises(CommandError, match="同时有 regions.csv 和 regions.xlsx"):
+    with pytest.raises(CommandError, match="同时有 regions.csv、regions.xlsx"):
         run(dir=str(folder))
     assert not Region.objects.exists()

@@ -43,7 +43,8 @@ def test_every_example_cell_parses_with_its_column(name):
     assert len(table.rows) == 1
     number, cells = table.rows[0]
     assert number == 2
-    for column, cell in zip(kind_class.columns, cells, strict=True):
+    assert table.headers[0] == "序号" and cells[0].startswith("示例")
+    for column, cell in zip(kind_class.columns, cells[1:], strict=True):
         column.parse(cell)
         if column.required:
             assert cell not in (None, ""), column.label
@@ -85,20 +86,50 @@ def test_required_headers_are_marked_in_red_with_a_comment_and_dates_are_date_ce
     sheet = workbook_of(KINDS["institutions"]).worksheets[0]
     headers = {cell.value: cell for cell in sheet[1]}
     example = dict(zip((cell.value for cell in sheet[1]), sheet[2], strict=True))
+    columns = {cell.value: cell.column_letter for cell in sheet[1]}
 
     assert headers["机构名称"].font.color.rgb.endswith("C00000")
     assert headers["机构名称"].comment.text.startswith("必填")
     assert headers["地址"].comment.text.startswith("选填")
     assert example["开办日期"].is_date
     assert example["统一社会信用代码"].data_type == "s"
+    # Every code and number column is text on every row, not only the example's.
+    for label in ("统一社会信用代码", "办学许可证号", "所属区划"):
+        assert sheet.column_dimensions[columns[label]].number_format == "@"
+        assert sheet[f"{columns[label]}300"].number_format == "@"
+    assert sheet.column_dimensions[columns["开办日期"]].number_format == "yyyy-mm-dd"
+
+
+@pytest.mark.parametrize("name", ["institutions", "members", "instructors", "visits"])
+def test_code_columns_of_every_template_are_text(name):
+    kind_class = KINDS[name]
+    sheet = workbook_of(kind_class).worksheets[0]
+    letters = {cell.value: cell.column_letter for cell in sheet[1]}
+    for column in kind_class.columns:
+        if column.key in ("credit_code", "permit_no", "number", "instructor", "phone"):
+            assert sheet.column_dimensions[letters[column.label]].number_format == "@"
+
+
+@pytest.mark.parametrize("name", list(KINDS))
+def test_a_template_imported_with_its_example_row_left_in_is_refused(city, name):
+    result = run_import(KINDS[name], template_workbook(KINDS[name]), f"{name}.xlsx",
+                        today=TODAY)
+    assert not result.ok
+    [error] = result.errors
+    assert error.row == 2
+    assert error.message == "这是模板中的示例行：请删除该行后再导入"
 
 
 def test_the_example_rows_of_all_templates_import_cleanly_in_dependency_order(city):
     CommitteeFactory(name="益阳市委教育工委", level=Committee.Level.WORK_COMMITTEE, region=city)
 
     for name, kind_class in KINDS.items():
-        result = run_import(kind_class, template_workbook(kind_class), f"{name}.xlsx",
-                            today=TODAY)
+        # The user keeps the example's values as a real record but clears its 示例 mark.
+        workbook = workbook_of(kind_class)
+        workbook.worksheets[0]["A2"] = None
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        result = run_import(kind_class, buffer.getvalue(), f"{name}.xlsx", today=TODAY)
         assert result.ok, (name, result.error_lines())
 
     institution = Institution.objects.get()

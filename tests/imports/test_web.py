@@ -53,7 +53,7 @@ def pending_files(media):
 
 @pytest.mark.parametrize("user", ["alice", "dave"])
 def test_staff_and_administrators_see_every_kind_with_a_template_and_an_upload_form(
-        client, request, user):
+        db, client, request, user):
     client.force_login(request.getfixturevalue(user))
 
     response = client.get(INDEX)
@@ -66,7 +66,7 @@ def test_staff_and_administrators_see_every_kind_with_a_template_and_an_upload_f
         assert kind_class.label in page
         assert reverse("imports:template", args=[name]) in page
         assert reverse("imports:upload", args=[name]) in page
-    assert 'accept=".csv,.xlsx"' in page
+    assert 'accept=".csv,.xlsx,.xls,.txt"' in page
     assert "统一社会信用代码" in page
 
 
@@ -120,7 +120,7 @@ def test_a_template_downloads_as_an_xlsx_workbook_with_two_sheets(client, alice)
     assert len(workbook.sheetnames) == 2
     assert workbook.sheetnames[1] == "填写说明"
     headers = [cell.value for cell in workbook.worksheets[0][1]]
-    assert headers[:2] == ["机构名称", "统一社会信用代码"]
+    assert headers[:3] == ["序号", "机构名称", "统一社会信用代码"]
 
 
 # Dry run and confirmation ------------------------------------------------------------------
@@ -348,7 +348,7 @@ def test_an_unknown_header_is_reported_on_row_one(client, alice, county):
     ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 200, "XLSX 文件已损坏"),
     ("junk.csv", bytes(range(256)) * 40, "无法识别文件的编码"),
     ("binary.csv", b"name,code\x00\r\n" * 100, "不是文本表格"),
-    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "不支持旧版 .xls 文件"),
+    ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "XLS 文件无法读取"),
     ("gbk.csv", b"\xff\xfe\xfd" * 50, "无法识别文件的编码"),
 ])
 def test_a_file_that_cannot_be_read_gets_a_clear_message_not_an_error_page(
@@ -456,7 +456,8 @@ def test_a_pending_file_changed_on_disk_is_refused(client, alice, county, privat
     assert not Institution.objects.filter(credit_code__in=[CODE[5], CODE[6]]).exists()
 
 
-def test_a_long_list_of_problems_is_complete_in_the_copyable_text(client, alice, county):
+def test_a_long_list_of_problems_is_capped_on_the_page_and_complete_in_the_download(
+        client, alice, county):
     client.force_login(alice)
     rows = [[f"赫山区第{n}培训学校", CODE[5], "舞蹈", "有照有证", "430903", "2021-03-05"]
             for n in range(1200)]
@@ -465,6 +466,23 @@ def test_a_long_list_of_problems_is_complete_in_the_copyable_text(client, alice,
 
     page = response.content.decode()
     assert len(response.context["result"].errors) == 1200
-    assert page.count("</tr>") == 1000 + 1
-    assert "其余 200 个见下方完整列表" in page
-    assert "第 1201 行，列“类别”：类别“舞蹈”不在可选值中" in page
+    assert page.count("</tr>") == 200 + 1
+    assert "以及另外 1000 条问题" in page
+    assert "第 201 行，列“类别”：类别“舞蹈”不在可选值中" in page
+    assert "第 1201 行" not in page
+    download = client.post(reverse("imports:errors"),
+                           {"token": response.context["errors_token"]})
+    assert download["Content-Disposition"].startswith("attachment")
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 1200
+    assert lines[-1] == ("institutions.csv,1201,类别,"
+                         "类别“舞蹈”不在可选值中（学科类、文化艺术、体育、科技）")
+
+
+def test_the_problem_list_of_another_user_cannot_be_downloaded(client, alice, eve, county):
+    client.force_login(alice)
+    rows = [["赫山区第1培训学校", CODE[5], "舞蹈", "有照有证", "430903", "2021-03-05"]]
+    token = upload(client, "institutions", institutions_file(*rows)).context["errors_token"]
+    client.force_login(eve)
+    response = client.post(reverse("imports:errors"), {"token": token}, follow=True)
+    assert "问题列表已失效" in response.content.decode()

@@ -175,7 +175,9 @@ def test_the_ledger_shows_the_years_entries_with_running_and_net_totals(client, 
     ledger = response.context["ledger"]
     assert [line.running for line in ledger.lines] == [D("5"), D("3.5"), D("6.5"), D("3.5")]
     assert ledger.net == D("3.5") == ledger.lines[-1].running
-    assert (ledger.added, ledger.deducted) == (D("8"), D("-4.5"))
+    # The −3 corrects the +3: it offsets that addition and is no deduction (issue 12).
+    assert (ledger.added, ledger.deducted) == (D("5"), D("-1.5"))
+    assert ledger.added + ledger.deducted == ledger.net
     text = response.content.decode()
     assert "开展党建公益活动受到表彰" in text and "主题党日活动获区级表彰" not in text
     assert "该活动已在3月计分，重复录入" in text

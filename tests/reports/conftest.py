@@ -30,7 +30,8 @@ YEAR = 2024
 def small_city(county_a, county_b, committee_a, committee_b):
     """(甲, 乙, 丙): the records of tests/scoring/test_commands.py plus an inspection."""
     instructor = InstructorFactory(name="刘红", source_org="赫山区第一中学", title="副校长",
-                                   phone="13900001111")
+                                   phone="13900001111",
+                                   phone_publish_consent=True)
     branch_a = BranchFactory(committee=committee_a, name="赫山区培训机构联合党支部",
                              founded_on=date(2020, 1, 1))
     good = InstitutionFactory(region=county_a, name="甲机构", opened_on=date(2019, 1, 1))

@@ -169,11 +169,12 @@ def test_finalising_locks_the_inspection_and_freezes_the_breakdown(inspection, c
     with pytest.raises(ValidationError, match="已定稿"):
         inspection_adjust_party_building(acting_user=carol, inspection=inspection,
                                          adjusted=D("99"), reason="试图修改")
-    # A later recompute changes the stored score but not the finalised inspection.
+    # A later recompute changes neither the finalised inspection nor the stored score it
+    # used (issue 12: what is final stays final; the change is shown as a late change).
     scored_a.clue.substantiated = False
     scored_a.clue.save()
     scores_recompute(acting_user=alice, year=YEAR)
-    assert Score.objects.get(institution=scored_a.institution).total == D("48.00")
+    assert Score.objects.get(institution=scored_a.institution).total == D("38.00")
     inspection.refresh_from_db()
     assert inspection.safety == D("95.00")
     assert inspection.party_building_computed == D("38.00")

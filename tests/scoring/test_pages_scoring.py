@@ -211,7 +211,9 @@ def test_the_rubric_page_shows_the_differences_from_the_default(client, dave, ca
     url = reverse("scoring:rubric_edit", args=[YEAR])
     rubric = rubric_for_year(YEAR)
     data = {name: str(value) for name, value in rubric.values().as_dict().items()}
+    # The maxima must still add up to 100: five points move from 四个一 to 组织覆盖.
     data["four_ones_max"] = "35"
+    data["coverage_max"] = "25"
     response = client.post(url, data)
     assert response.status_code == 200
     assert "四个一满分：40.00 → 35" in response.content.decode()

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partybuild.accounts.scoping import require_region_in_scope
-from partybuild.core.periods import periods_overlap, refuse_overlap, validate_period
+from partybuild.core.periods import close_period, periods_overlap, refuse_overlap, validate_period
 from partybuild.core.services import fmt, require_structure_editor, save_with_history, span
 
 from ..models import Branch, Committee, Coverage, Institution, Membership, Pairing
@@ -100,10 +100,7 @@ def coverage_end(*, acting_user, coverage: Coverage, on: date) -> Coverage:
     require_structure_editor(acting_user)
     coverage = lock(Coverage, coverage.pk)
     require_region_in_scope(acting_user, coverage.branch.committee.region, "该支部")
-    if coverage.end is not None and coverage.end < on:
-        raise ValidationError(f"该覆盖已于 {fmt(coverage.end)} 结束。")
-    validate_period(coverage.start, on)
-    coverage.end = on
+    close_period(coverage, on, "覆盖")
     save_with_history(coverage, acting_user)
     return coverage
 

@@ -2,12 +2,11 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partybuild.accounts.scoping import require_region_in_scope
-from partybuild.core.periods import refuse_overlap, validate_period
-from partybuild.core.services import fmt, require_structure_editor, save_with_history, span
+from partybuild.core.periods import close_period, refuse_overlap, validate_period
+from partybuild.core.services import require_structure_editor, save_with_history, span
 
 from ..models import Branch, Pairing, Region, SchoolBranch
 from .common import check_within_branch_life, lock
@@ -50,9 +49,6 @@ def pairing_end(*, acting_user, pairing: Pairing, on: date) -> Pairing:
     require_structure_editor(acting_user)
     pairing = lock(Pairing, pairing.pk)
     require_region_in_scope(acting_user, pairing.branch.committee.region, "该支部")
-    if pairing.end is not None and pairing.end < on:
-        raise ValidationError(f"该结对已于 {fmt(pairing.end)} 结束。")
-    validate_period(pairing.start, on)
-    pairing.end = on
+    close_period(pairing, on, "结对")
     save_with_history(pairing, acting_user)
     return pairing

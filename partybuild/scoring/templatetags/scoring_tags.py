@@ -3,6 +3,7 @@
 from django import template
 
 from partybuild.scoring import selectors, services
+from partybuild.scoring.rubric import deduction_display
 
 register = template.Library()
 
@@ -14,3 +15,17 @@ def institution_score_panel(institution, user):
         return {"hidden": True}
     return {"institution": institution, "hidden": False,
             **selectors.institution_score_panel(user=user, institution=institution)}
+
+
+@register.filter
+def deduction(value) -> str:
+    """A deduction with its sign, the one convention of every page: -10.00 or 0.00."""
+    return deduction_display(value)
+
+
+@register.inclusion_tag("scoring/_reviewer_workspace.html")
+def reviewer_workspace(user):
+    """The reviewer's home: last year's inspections of their region by status (one query)."""
+    if not services.may_review(user):
+        return {"hidden": True}
+    return {"hidden": False, "workspace": selectors.reviewer_workspace(user=user)}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partybuild.core.years import year_from_option
 from partybuild.organisation.models import Institution
 from partybuild.regions.options import region_from_option
 from partybuild.reports.pdf import scores_pdf
@@ -24,15 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="输出文件，按扩展名 .csv/.xlsx/.pdf 决定格式")
 
     def handle(self, *args, year, region, output, **options):
+        year = year_from_option(year)
         region = region_from_option(region)
         institutions = Institution.objects.filter(region__path__startswith=region.path)
         rubric = rubric_for_year(year)
-        if rubric.is_finalised:
-            # A finalised year's scores never change: report what was stored.
-            scores = stored_score_rows(year=year, institutions=institutions)
-        else:
-            # Computing is recomputing: the stored scores follow, as the pages' button does.
-            scores = scores_store(year=year, institutions=institutions, rubric=rubric)
+        if not rubric.is_finalised:
+            # Computing is recomputing: the stored scores follow, as the pages' button does
+            # (an institution whose inspection is finalised keeps the score it used).
+            scores_store(year=year, institutions=institutions, rubric=rubric)
+        # A finalised year's scores never change: report what was stored.
+        scores = stored_score_rows(year=year, institutions=institutions)
         if not output:
             buffer = io.StringIO()
             scores_csv(scores, buffer)

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from partybuild.core.years import year_from_option
 from partybuild.regions.options import region_from_option
 from partybuild.scoring.services import rubric_for_year
 from partybuild.scoring.summary import summary_figures
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
     def handle(self, *args, year, region, as_of, json: bool, **options):
+        year = year_from_option(year)
         region = region_from_option(region)
         rubric = rubric_for_year(year)
         figures = summary_figures(region=region, year=year,
