@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from partybuild.core.access import structure_reader_required
+from partybuild.core.access import institution_reader_required, structure_reader_required
 from partybuild.instructors.selectors import assignments_ending_soon
 from partybuild.organisation.selectors import coverage_gaps as gaps_on
 from partybuild.organisation.selectors import (
@@ -44,6 +44,7 @@ def coverage_gaps(request):
     })
 
 
+@institution_reader_required
 def search_page(request):
     """The header search's full results (also what it shows without JavaScript)."""
     query = clean_query(request.GET.get("q"))
@@ -51,6 +52,7 @@ def search_page(request):
                   {"results": search(user=request.user, query=query, limit=50)})
 
 
+@institution_reader_required
 def search_suggest(request):
     """The header search as you type: the first hits of each kind, as JSON."""
     results = search(user=request.user, query=clean_query(request.GET.get("q")))
