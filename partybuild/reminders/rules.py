@@ -95,7 +95,7 @@ def hazards(ctx: Context) -> list[Item]:
     days (the level above the staff)."""
     today = ctx.today
     open_hazards = (
-        Hazard.objects.filter(rectified_on__isnull=True)
+        Hazard.objects.filter(rectified_on__isnull=True, found_on__lte=today)
         .filter(deadline__lte=today + timedelta(days=max_due_days(ctx)))
         .select_related("institution__region", "instructor__user")
         .order_by("deadline", "institution__name", "pk")
@@ -127,7 +127,7 @@ def hazards(ctx: Context) -> list[Item]:
             for user in ctx.directory.staff_above(path):
                 items.append(Item(Rule.HAZARD_ESCALATED, record, user,
                                   f"escalated:{hazard.deadline}",
-                                  f"{hazard.institution.region.name}{text}，仍未整改", url))
+                                  f"{hazard.institution.region.name}：{text}，仍未整改", url))
     return items
 
 
