@@ -127,7 +127,8 @@ def hazards(ctx: Context) -> list[Item]:
             for user in ctx.directory.staff_above(path):
                 items.append(Item(Rule.HAZARD_ESCALATED, record, user,
                                   f"escalated:{hazard.deadline}",
-                                  f"{hazard.institution.region.name}：{text}，仍未整改", url))
+                                  f"{text}，超过 {limits.hazard_escalate_days} 天仍未整改",
+                                  url))
     return items
 
 

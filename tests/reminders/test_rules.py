@@ -98,8 +98,8 @@ def test_a_hazard_overdue_14_days_goes_to_the_level_above(assigned, alice, chen,
     assert items(date(2026, 11, 14), Rule.HAZARD_ESCALATED) == []
     hazard = HazardFactory._meta.model.objects.get()
     assert items(date(2026, 11, 15), Rule.HAZARD_ESCALATED) == [(
-        "chenmin", "赫山区：隐患赫山区阳光艺术培训学校“灭火器过期”已逾期 14 天"
-        "（整改期限 2026-11-01），仍未整改", f"/visits/hazards/{hazard.pk}/")]
+        "chenmin", "隐患赫山区阳光艺术培训学校“灭火器过期”已逾期 14 天"
+        "（整改期限 2026-11-01），超过 14 天仍未整改", f"/visits/hazards/{hazard.pk}/")]
 
 
 def test_a_rectified_hazard_is_not_reminded(assigned, alice, institution_a):
