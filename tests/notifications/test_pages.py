@@ -167,3 +167,13 @@ def test_the_delivery_log_pages_with_a_fixed_number_of_queries(client, dave, cou
     with django_assert_max_num_queries(12):
         response = client.get(reverse("notifications:delivery_log"))
     assert len(response.context["page"].object_list) == 50
+
+
+def test_the_notification_list_takes_a_fixed_number_of_queries(client, alice,
+                                                               django_assert_max_num_queries):
+    for _ in range(30):
+        digest(alice)
+    client.force_login(alice)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("notifications:list"))
+    assert len(response.context["page"].object_list) == 20
