@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "partybuild.regions",
     "partybuild.accounts",
     "partybuild.audit",
+    "partybuild.notifications",
     "partybuild.organisation",
     "partybuild.instructors",
     "partybuild.visits",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "partybuild.scoring",
     "partybuild.reports",
     "partybuild.imports",
+    "partybuild.reminders",
     "partybuild.home",
     "partybuild.demo",
     "partybuild.core",
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "partybuild.notifications.context_processors.notifications",
             ],
         },
     },
@@ -255,6 +258,34 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 LIST_PAGE_SIZE = int(os.environ.get("PARTYBUILD_LIST_PAGE_SIZE", "50"))
 # The rectification deadline a hazard form proposes: found on + this many days.
 PARTYBUILD_HAZARD_DEADLINE_DAYS = int(os.environ.get("PARTYBUILD_HAZARD_DEADLINE_DAYS", "30"))
+
+# Reminders (send_reminders): where links point, how e-mail and group bots are retried, and
+# the thresholds of the six rules (administrators may override them per region).
+PARTYBUILD_SITE_URL = os.environ.get("PARTYBUILD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "partybuild@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+PARTYBUILD_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("PARTYBUILD_NOTIFY_MAX_ATTEMPTS", "5"))
+PARTYBUILD_NOTIFY_RETRY_MINUTES = int(os.environ.get("PARTYBUILD_NOTIFY_RETRY_MINUTES", "10"))
+PARTYBUILD_REMINDER_VISIT_FROM_DAY = int(os.environ.get("PARTYBUILD_REMINDER_VISIT_FROM_DAY", "20"))
+PARTYBUILD_REMINDER_HAZARD_DUE_DAYS = int(
+    os.environ.get("PARTYBUILD_REMINDER_HAZARD_DUE_DAYS", "3"))
+PARTYBUILD_REMINDER_HAZARD_ESCALATE_DAYS = int(
+    os.environ.get("PARTYBUILD_REMINDER_HAZARD_ESCALATE_DAYS", "14"))
+PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS = int(
+    os.environ.get("PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS", "7"))
+PARTYBUILD_REMINDER_INSPECTION_FROM = os.environ.get("PARTYBUILD_REMINDER_INSPECTION_FROM", "12-01")
+PARTYBUILD_REMINDER_CADENCE_WINDOW_DAYS = int(
+    os.environ.get("PARTYBUILD_REMINDER_CADENCE_WINDOW_DAYS", "15"))
+# 三同步: a new institution has this many days from opening to be covered, given an
+# instructor and have party building in its charter; only those opened within the window count.
+PARTYBUILD_THREE_SYNC_DAYS = int(os.environ.get("PARTYBUILD_THREE_SYNC_DAYS", "30"))
+PARTYBUILD_THREE_SYNC_WINDOW_DAYS = int(os.environ.get("PARTYBUILD_THREE_SYNC_WINDOW_DAYS", "365"))
 
 LOGGING = {
     "version": 1,

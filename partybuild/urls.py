@@ -20,6 +20,7 @@ urlpatterns = [
     path("redlist/", include("partybuild.scoring.urls_public")),
     path("reports/", include("partybuild.reports.urls")),
     path("audit/", include("partybuild.audit.urls")),
+    path("notifications/", include("partybuild.notifications.urls")),
     path("", include("partybuild.home.urls")),
     path("", include("partybuild.visits.urls_pwa")),
     path("", include("partybuild.core.urls")),

@@ -330,6 +330,17 @@ EXPECTED: dict[str, Row] = {
                                              get_out=EVERYONE_OUT, download=True),
     # The audit trail.
     "audit:audit_list": Row(get=AUDITOR_ONLY),
+    # The notification centre: everyone signed in reads and marks their own messages;
+    # the regions' group bots and the delivery log are the system administrator's.
+    "notifications:list": Row(get=SIGNED_IN_OK),
+    "notifications:mark_read": Row(get={role: NOT_ALLOWED for role in SIGNED_IN}, post={}),
+    "notifications:mark_all_read": Row(get={role: NOT_ALLOWED for role in SIGNED_IN}, post={},
+                                       post_ok={role: FOUND for role in SIGNED_IN}),
+    "notifications:preferences": Row(get=SIGNED_IN_OK, post={},
+                                     post_ok={role: FOUND for role in SIGNED_IN}),
+    "notifications:channel_list": Row(get=ADMINS),
+    "notifications:channel_edit": admin_action("region"),
+    "notifications:delivery_log": Row(get=ADMINS),
 }
 
 
@@ -399,6 +410,9 @@ def photo() -> SimpleUploadedFile:
 
 
 BODIES: dict[str, Callable] = {
+    "notifications:preferences": lambda c, w: {"bot": "on"},
+    "notifications:channel_edit": lambda c, w: {
+        "wecom_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7aoc"},
     "otp_setup": lambda c, w: {"start": "1"},
     "password_change": lambda c, w: {"old_password": "correct-horse-battery",
                                      "new_password1": "Yiyang-2026-dangjian",

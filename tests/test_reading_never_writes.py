@@ -127,6 +127,7 @@ def build() -> dict:
         "activity_evidence": ActivityEvidenceFactory(activity=activity),
         "points_entry": points_entry,
         "inspection": inspection,
+        "region": institution.region,
     }
     assert all(objects.values()), [name for name, obj in objects.items() if obj is None]
     clients = {}
