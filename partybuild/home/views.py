@@ -7,6 +7,8 @@ from partybuild.organisation.selectors import coverage_gaps as gaps_on
 from partybuild.organisation.selectors import structure_figures, today_or
 from partybuild.visits.selectors import my_month, requested_month
 
+from .attention import attention
+
 
 def home(request):
     """Structure figures for staff, reviewers and admins; today's institutions for instructors."""
@@ -19,6 +21,7 @@ def home(request):
     return render(request, "home/home.html", {
         "day": day,
         "figures": structure_figures(user=user, day=day) if user.can_view_structure else None,
+        "attention": attention(user=user, day=day),
     })
 
 
