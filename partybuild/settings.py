@@ -264,7 +264,7 @@ PARTYBUILD_THREE_SYNC_WINDOW_DAYS = int(
 # A visit entered within this many days of its date counts as on time (timeliness).
 PARTYBUILD_ON_TIME_DAYS = int(os.environ.get("PARTYBUILD_ON_TIME_DAYS", "5"))
 # The staff home counts clues unreviewed for more than this many days, and institutions not
-# yet visited this month from this day of the month (the same settings as the reminders).
+# yet visited this month after this day of the month (the same settings as the reminders).
 PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS = int(
     os.environ.get("PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS", "7"))
 PARTYBUILD_REMINDER_VISIT_DAY = int(os.environ.get("PARTYBUILD_REMINDER_VISIT_DAY", "20"))

@@ -27,7 +27,7 @@ class Attention:
     overdue_hazards: int
     clues_awaiting_review: int
     clue_review_days: int
-    # None before PARTYBUILD_REMINDER_VISIT_DAY: early in the month "not visited" is normal.
+    # None up to PARTYBUILD_REMINDER_VISIT_DAY: early in the month "not visited" is normal.
     not_visited: int | None
     three_sync_behind: int
 
@@ -42,7 +42,8 @@ def attention(*, user, day: date) -> Attention | None:
         return None
     institutions = institutions_visible_to(user)
     not_visited = None
-    if day.day >= visit_reminder_day():
+    # "After the 20th", like the grid's flag on the same page: from the 21st on by default.
+    if day.day > visit_reminder_day():
         first = day.replace(day=1)
         not_visited = institutions.filter(not_visited_in_month_q(first)).count()
     return Attention(

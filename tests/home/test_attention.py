@@ -107,10 +107,10 @@ def november(county_a, county_b):
     return made
 
 
-def test_not_visited_counts_from_the_reminder_day_and_equals_the_list(client, alice,
-                                                                      november, settings):
-    assert attention(user=alice, day=date(2026, 11, 19)).not_visited is None
-    figures = attention(user=alice, day=date(2026, 11, 20))
+def test_not_visited_counts_after_the_reminder_day_and_equals_the_list(client, alice,
+                                                                       november, settings):
+    assert attention(user=alice, day=date(2026, 11, 20)).not_visited is None
+    figures = attention(user=alice, day=date(2026, 11, 21))
     assert figures.not_visited == 3
     client.force_login(alice)
     response = client.get(reverse("organisation:institution_list"),
@@ -118,12 +118,13 @@ def test_not_visited_counts_from_the_reminder_day_and_equals_the_list(client, al
     names = {row.record.name for row in response.context["table"].paginated_rows}
     assert names == {"赫山区未走访培训学校", "赫山区未走访培训学校二", "赫山区十月走访培训学校"}
     settings.PARTYBUILD_REMINDER_VISIT_DAY = 25
-    assert attention(user=alice, day=date(2026, 11, 24)).not_visited is None
+    assert attention(user=alice, day=date(2026, 11, 25)).not_visited is None
+    assert attention(user=alice, day=date(2026, 11, 26)).not_visited == 3
 
 
 def test_the_home_shows_the_not_visited_link_from_the_reminder_day(client, alice, november,
                                                                   settings):
-    settings.PARTYBUILD_REMINDER_VISIT_DAY = 1  # every day, so the real today shows it
+    settings.PARTYBUILD_REMINDER_VISIT_DAY = 0  # every day, so the real today shows it
     client.force_login(alice)
     response = client.get(HOME)
     month = timezone.localdate().strftime("%Y-%m")
@@ -142,7 +143,7 @@ def test_a_bad_month_filters_nothing(client, alice, november):
 
 def test_the_counts_take_a_fixed_number_of_queries(alice, november, county_a,
                                                    django_assert_num_queries):
-    day = date(2026, 11, 20)
+    day = date(2026, 11, 21)
     with django_assert_num_queries(4):
         attention(user=alice, day=day)
     for n in range(15):
