@@ -193,3 +193,14 @@ def test_paginated(client, alice, county_a, settings):
     client.force_login(alice)
     assert len(rows(client.get(PAGE))) == 5
     assert len(rows(client.get(PAGE, {"page": 2}))) == 2
+
+
+def test_the_csv_export_holds_the_states_as_text(client, alice, today_world):
+    client.force_login(alice)
+    response = client.get(PAGE, {"_export": "csv", "behind": "1"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content if response.streaming
+                    else [response.content]).decode("utf-8-sig")
+    assert "赫山区逾期培训学校" in text and "赫山区未到期培训学校" not in text
+    assert "逾期5天" in text and "已完成" in text
+    assert "资阳区" not in text
