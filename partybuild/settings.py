@@ -258,6 +258,19 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 LIST_PAGE_SIZE = int(os.environ.get("PARTYBUILD_LIST_PAGE_SIZE", "50"))
 # The rectification deadline a hazard form proposes: found on + this many days.
 PARTYBUILD_HAZARD_DEADLINE_DAYS = int(os.environ.get("PARTYBUILD_HAZARD_DEADLINE_DAYS", "30"))
+# 新机构三同步: a new institution should have a branch, an instructor and party building in
+# its charter within this many days of opening; the 新机构三同步 page lists institutions
+# opened within the window.
+PARTYBUILD_THREE_SYNC_DAYS = int(os.environ.get("PARTYBUILD_THREE_SYNC_DAYS", "30"))
+PARTYBUILD_THREE_SYNC_WINDOW_DAYS = int(
+    os.environ.get("PARTYBUILD_THREE_SYNC_WINDOW_DAYS", "365"))
+# A visit entered within this many days of its date counts as on time (timeliness).
+PARTYBUILD_ON_TIME_DAYS = int(os.environ.get("PARTYBUILD_ON_TIME_DAYS", "5"))
+# The staff home counts clues unreviewed for more than this many days, and institutions not
+# yet visited this month after this day of the month (the same settings as the reminders).
+PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS = int(
+    os.environ.get("PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS", "7"))
+PARTYBUILD_REMINDER_VISIT_DAY = int(os.environ.get("PARTYBUILD_REMINDER_VISIT_DAY", "20"))
 
 # Reminders (send_reminders): where links point, how e-mail and group bots are retried, and
 # the thresholds of the six rules (administrators may override them per region).

@@ -210,6 +210,7 @@ EXPECTED: dict[str, Row] = {
     "organisation:member_list": Row(get=READERS),
     "organisation:member_detail": Row(obj="member", get=READERS, get_out=READERS_OUT),
     "organisation:pairing_list": Row(get=READERS),
+    "organisation:three_sync": Row(get=READERS),
     "organisation:institution_create": editor_action(),
     "organisation:institution_update": editor_action("institution"),
     "organisation:institution_cover": editor_action("spare_institution"),

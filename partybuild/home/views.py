@@ -14,6 +14,7 @@ from partybuild.organisation.selectors import (
 )
 from partybuild.visits.selectors import my_month, requested_month
 
+from .attention import attention
 from .search import clean_query, search
 
 
@@ -28,6 +29,7 @@ def home(request):
     return render(request, "home/home.html", {
         "day": day,
         "figures": structure_figures(user=user, day=day) if user.can_view_structure else None,
+        "attention": attention(user=user, day=day),
     })
 
 

@@ -1,13 +1,16 @@
 """Filter forms of the organisation list pages; choices come from the user's own scope."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import regions_visible_to, scope
+from partybuild.core.years import year_in_range
 
 from .models import Branch, Committee, Institution, Member, Pairing, Region
 from .scoping import branches_visible_to
+from .unvisited import not_visited_in_month_q, parse_month_value
 
 ALL = _("全部")
 
@@ -63,10 +66,20 @@ class InstitutionFilter(filters.FilterSet):
                                   method="by_status")
     covered = yes_no_filter(_("支部覆盖"), "covered_today", _("已覆盖"), _("未覆盖"))
     instructor = yes_no_filter(_("指导员"), "has_instructor_today", _("有指导员"), _("无指导员"))
+    not_visited_month = filters.CharFilter(
+        label=_("该月尚未走访"), method="not_visited_in",
+        widget=forms.TextInput(attrs={"type": "month"}))
 
     class Meta:
         model = Institution
         fields = ()
+
+    def not_visited_in(self, queryset, name, value):
+        # A value that is not a month filters nothing rather than failing the page.
+        first = parse_month_value(value)
+        if first is None or not year_in_range(first.year):
+            return queryset
+        return queryset.filter(not_visited_in_month_q(first))
 
     def in_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path)

@@ -312,7 +312,28 @@ def _ranking_rows(lines) -> list[list]:
 RANKING_WIDTHS = [12 * mm, 58 * mm, 38 * mm, 24 * mm, 16 * mm, 16 * mm, 16 * mm]
 
 
-def region_report_pdf(report: RegionReport) -> bytes:
+def _on_time_section(on_time, styles) -> list:
+    """录入及时率: per district and per instructor (visits.timeliness's definitions)."""
+    story = [Paragraph(_("走访录入及时率"), styles["h2"]),
+             Paragraph(_escape(_("“四个一”齐全的走访中，走访后 %(days)s 天内录入系统的比例"
+                                 "（导入的记录按导入日计）。") % {"days": on_time.days}),
+                       styles["body"])]
+    header = [_("区划"), _("齐全走访"), _("按时录入"), _("及时率")]
+    rows = [header] + [[name, str(line.counted), str(line.on_time), line.display]
+                       for name, line in on_time.districts]
+    rows.append([_("合计"), str(on_time.total.counted), str(on_time.total.on_time),
+                 on_time.total.display])
+    story.append(_table(rows, [60 * mm, 35 * mm, 35 * mm, 35 * mm]))
+    if on_time.instructors:
+        rows = [[_("指导员编号"), _("姓名"), _("齐全走访"), _("按时录入"), _("及时率")]]
+        rows += [[line.number, line.name, str(line.counted), str(line.on_time), line.display]
+                 for line in on_time.instructors]
+        story.append(Spacer(1, 3 * mm))
+        story.append(_table(rows, [35 * mm, 35 * mm, 30 * mm, 30 * mm, 30 * mm]))
+    return story
+
+
+def region_report_pdf(report: RegionReport, on_time=None) -> bytes:
     """The region's report: figures, monthly chart, districts, grades, ranking and red list."""
     styles = _styles()
     title = _("%(region)s %(year)d 年度校外培训机构党建工作报告") % {
@@ -354,6 +375,9 @@ def region_report_pdf(report: RegionReport) -> bytes:
         story.append(_table(rows, [60 * mm, 28 * mm, 28 * mm, 28 * mm, 28 * mm]))
     else:
         story.append(Paragraph(_("该区划没有下辖区划。"), styles["body"]))
+
+    if on_time is not None:
+        story += _on_time_section(on_time, styles)
 
     story.append(Paragraph(_("等级分布"), styles["h2"]))
     rows = [[_("等级"), *(grade for grade, _count in report.grades)],

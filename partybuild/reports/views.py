@@ -10,6 +10,7 @@ from partybuild.core.access import institution_reader_required, structure_reader
 
 from . import builders, pdf
 from .selectors import report_institution, report_institutions, report_region, report_regions
+from .timeliness import report_on_time
 
 FIRST_YEAR = 2015
 
@@ -54,6 +55,7 @@ def dashboard(request):
         "regions": report_regions(user=request.user),
         "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
         "top": report.ranking[:20],
+        "on_time": report_on_time(region=region, year=year, report=report),
     })
 
 
@@ -64,7 +66,9 @@ def region_pdf(request):
     region = report_region(user=request.user, code=request.GET.get("region"))
     report = builders.region_report(region=region, year=year)
     audit_record("pdf_download", request=request, object_repr=region.name, year=year)
-    return _pdf(pdf.region_report_pdf(report), f"region-report-{region.code}-{year}.pdf")
+    on_time = report_on_time(region=region, year=year, report=report)
+    return _pdf(pdf.region_report_pdf(report, on_time=on_time),
+                f"region-report-{region.code}-{year}.pdf")
 
 
 @structure_reader_required

@@ -13,6 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from partybuild.core.exports import XLSX_TYPE, xlsx_append
 
 from .completeness import ALL_ITEMS, Cell, CompletenessGrid, Figures
+from .timeliness import OnTimeFigures
 
 # The page's colours: red-ish for nothing done, amber for some, green for all four.
 FILLS = {
@@ -50,7 +51,15 @@ def _figures_row(figures: Figures) -> list:
             figures.missing, figures.complete_rate]
 
 
-def completeness_workbook(grid: CompletenessGrid) -> Workbook:
+def _on_time_of_region(on_time: OnTimeFigures | None, figures: Figures) -> list:
+    if on_time is None:
+        return []
+    code = figures.region.code if figures.region is not None else figures.label
+    return [on_time.for_region(code).display]
+
+
+def completeness_workbook(grid: CompletenessGrid,
+                          on_time: OnTimeFigures | None = None) -> Workbook:
     """Three sheets: the grid (coloured), the month's figures per region, per instructor."""
     year, month = grid.filters.year, grid.filters.month
     workbook = Workbook(write_only=True)
@@ -77,26 +86,30 @@ def completeness_workbook(grid: CompletenessGrid) -> Workbook:
     figures = workbook.create_sheet(_("%(month)d月汇总") % {"month": month})
     figures.column_dimensions["A"].width = 24
     _header(figures, [_("区划"), _("应走访"), _("已走访"), _("四项完成"), _("未走访"),
-                      _("完成率（%）")])
+                      _("完成率（%）"), *([_("录入及时率")] if on_time else [])])
     for line in grid.regions:
-        xlsx_append(figures, _figures_row(line))
+        xlsx_append(figures, _figures_row(line) + _on_time_of_region(on_time, line))
+    totals_on_time = [on_time.total.display] if on_time else []
     xlsx_append(figures, [_styled(figures, value, bold=True)
-                          for value in _figures_row(grid.totals)])
+                          for value in _figures_row(grid.totals) + totals_on_time])
 
     instructors = workbook.create_sheet(_("指导员"))
     instructors.column_dimensions["A"].width = 16
     instructors.column_dimensions["B"].width = 14
     _header(instructors, [_("指导员编号"), _("姓名"), _("派驻机构"), _("已走访"),
-                          _("四项完成"), _("未走访"), _("完成率（%）")])
+                          _("四项完成"), _("未走访"), _("完成率（%）"),
+                          *([_("录入及时率")] if on_time else [])])
     for line in grid.instructors:
+        rate = [on_time.for_instructor(line.pk).display] if on_time else []
         xlsx_append(instructors, [line.number, line.name, line.caseload, line.visited,
-                                  line.complete, line.missing, line.complete_rate])
+                                  line.complete, line.missing, line.complete_rate, *rate])
     return workbook
 
 
-def completeness_xlsx_response(grid: CompletenessGrid) -> HttpResponse:
+def completeness_xlsx_response(grid: CompletenessGrid,
+                               on_time: OnTimeFigures | None = None) -> HttpResponse:
     filename = f"completeness-{grid.filters.year}-{grid.filters.month:02d}.xlsx"
     response = HttpResponse(content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
-    completeness_workbook(grid).save(response)
+    completeness_workbook(grid, on_time).save(response)
     return response

@@ -9,6 +9,7 @@ from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL, search_filter, visible_regions
 from partybuild.organisation.selectors import today_or
 
+from .attention import awaiting_review_q
 from .models import Clue, Hazard, Visit
 from .selectors import hazard_tab_q, month_end, parse_month
 
@@ -97,6 +98,9 @@ class ClueFilter(ScopedListFilter):
 
     review = filters.ChoiceFilter(label=_("核查情况"), choices=REVIEW, empty_label=ALL,
                                   method="by_review")
+    awaiting_review = filters.ChoiceFilter(
+        label=_("超期未核查"), choices=(("1", _("超期未核查")),), empty_label=ALL,
+        method="overdue_review")
     q = search_filter(_("机构名称或线索描述"), "institution__name", "description")
     region = region_filter()
     instructor = instructor_filter()
@@ -104,6 +108,9 @@ class ClueFilter(ScopedListFilter):
     class Meta:
         model = Clue
         fields = ()
+
+    def overdue_review(self, queryset, name, value):
+        return queryset.filter(awaiting_review_q(today_or(None)))
 
     def by_review(self, queryset, name, value):
         return queryset.filter(**{

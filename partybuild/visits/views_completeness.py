@@ -9,6 +9,7 @@ from partybuild.core.exports import EXPORT_PARAM
 from .completeness import completeness_export, completeness_grid
 from .completeness_xlsx import completeness_xlsx_response
 from .forms_completeness import CompletenessFilterForm
+from .timeliness import grid_on_time
 
 
 @structure_reader_required
@@ -19,7 +20,10 @@ def completeness(request):
     filters = form.grid_filters()
     if request.GET.get(EXPORT_PARAM) == "xlsx":
         return completeness_xlsx_response(
-            completeness_export(user=request.user, filters=filters, day=day))
+            completeness_export(user=request.user, filters=filters, day=day),
+            on_time=grid_on_time(user=request.user, filters=filters))
     grid = completeness_grid(user=request.user, filters=filters, day=day,
                              page=request.GET.get("page", 1))
-    return render(request, "visits/completeness.html", {"form": form, "grid": grid})
+    return render(request, "visits/completeness.html", {
+        "form": form, "grid": grid, "on_time": grid_on_time(user=request.user, filters=filters),
+    })
