@@ -16,27 +16,36 @@ triggers when a later migration rebuilds that table, and `flush` empties the sta
 (without the row nothing is cached, and post_migrate puts a fresh one back).
 """
 
+from django.apps import apps
 from django.db import connections
 
 STAMP_TABLE = "organisation_figuresstamp"
 SEQUENCE = "organisation_figures_token"
-# Every table region_structure_figures reads, and what a change of each can move.
-WATCHED_TABLES = (
-    "organisation_institution",  # region, opened_on, closed_on
-    "organisation_coverage",  # which institution is covered when
-    "organisation_branch",  # kind, committee, founded_on, dissolved_on
-    "organisation_committee",  # the committee's region
-    "organisation_membership",  # members and secretaries
-    "organisation_pairing",  # paired branches
-    "instructors_assignment",  # instructors on duty, institutions without one
-    "regions_region",  # the paths the figures are counted under
+# Every model region_structure_figures reads, and what a change of each can move.
+WATCHED_MODELS = (
+    ("organisation", "Institution"),  # region, opened_on, closed_on
+    ("organisation", "Coverage"),  # which institution is covered when
+    ("organisation", "Branch"),  # kind, committee, founded_on, dissolved_on
+    ("organisation", "Committee"),  # the committee's region
+    ("organisation", "Membership"),  # members and secretaries
+    ("organisation", "Pairing"),  # paired branches
+    ("instructors", "Assignment"),  # instructors on duty, institutions without one
+    ("regions", "Region"),  # the paths the figures are counted under
 )
+
+
+def watched_tables() -> list[str]:
+    """Their tables (Region kept organisation's table when it moved to its own app)."""
+    # By name: instructors is a layer above organisation.
+    return [apps.get_model(app, model)._meta.db_table for app, model in WATCHED_MODELS]
+
+
 OPERATIONS = ("insert", "update", "delete")
 
 
 def _sqlite_statements() -> list[str]:
     statements = []
-    for table in WATCHED_TABLES:
+    for table in watched_tables():
         for operation in OPERATIONS:
             statements.append(
                 f"CREATE TRIGGER IF NOT EXISTS {table}_figures_{operation} AFTER "
@@ -54,7 +63,7 @@ def _postgres_statements() -> list[str]:
         f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {STAMP_TABLE} SET token = nextval('{SEQUENCE}'); "
         "RETURN NULL; END; $$",
     ]
-    for table in WATCHED_TABLES:
+    for table in watched_tables():
         statements.append(
             f"CREATE OR REPLACE TRIGGER {table}_figures AFTER INSERT OR UPDATE OR DELETE "
             f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION organisation_figures_touch()"
@@ -73,7 +82,7 @@ def install(connection) -> None:
     else:  # another database: no triggers, so nothing is ever cached (stamp row absent)
         return
     tables = set(connection.introspection.table_names())
-    if STAMP_TABLE not in tables or not set(WATCHED_TABLES) <= tables:
+    if STAMP_TABLE not in tables or not set(watched_tables()) <= tables:
         return  # migrating part of the way: the last step installs them
     with connection.cursor() as cursor:
         for statement in statements:
@@ -87,11 +96,11 @@ def install(connection) -> None:
 def uninstall(connection) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for table in WATCHED_TABLES:
+            for table in watched_tables():
                 for operation in OPERATIONS:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {table}_figures_{operation}")
         elif connection.vendor == "postgresql":
-            for table in WATCHED_TABLES:
+            for table in watched_tables():
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_figures ON {table}")
             cursor.execute("DROP FUNCTION IF EXISTS organisation_figures_touch()")
             cursor.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
