@@ -234,6 +234,8 @@ def main() -> int:
                         help="comma-separated numbers of institutions (default 1000,20000)")
     parser.add_argument("--keep", metavar="DIR", help="keep and reuse the seeded SQLite files")
     parser.add_argument("--json", metavar="FILE", help="also write the raw results here")
+    parser.add_argument("--postgres-only", action="store_true",
+                        help="with --postgres: leave SQLite out")
     options = parser.parse_args()
     if options.child:
         return child(options.child, options.keep_file)
@@ -245,7 +247,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="partybuild-bench-pages-"))
     try:
         runs = []
-        for size in sizes:
+        for size in ([] if options.postgres and options.postgres_only else sizes):
             database = workdir / f"pages-{size}.sqlite3"
             keep = None
             if options.keep:
@@ -255,8 +257,9 @@ def main() -> int:
                     shutil.copyfile(keep, database)
             env = {**base_env, "DATABASE_URL": f"sqlite:///{database}"}
             runs.append(run_child(size, env, keep))
-        everything["sqlite"] = runs
-        missed += report("SQLite", runs)
+        if runs:
+            everything["sqlite"] = runs
+            missed += report("SQLite", runs)
         if options.postgres:
             runs = []
             for size in sizes:
