@@ -7,12 +7,15 @@ cell localised exactly as `{{ cell }}`, `|localize` or `|unlocalize` would.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.base import render_value_in_context
+from django.utils.encoding import force_str
 from django.utils.formats import localize
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -80,10 +83,10 @@ def _cell(row, plan: _Plan):
     penultimate, remainder = accessor.penultimate(record)
     if isinstance(penultimate, models.Model):
         try:
-            field = accessor.get_field(record)
+            field = _field(accessor, record, penultimate, remainder)
             display_fn = getattr(penultimate, f"get_{remainder}_display", None)
             if getattr(field, "choices", ()) and display_fn:
-                value = display_fn()
+                value = _display(penultimate, field, display_fn)
                 remainder = None
         except FieldDoesNotExist:
             pass
@@ -96,6 +99,44 @@ def _cell(row, plan: _Plan):
     if value in plan.column.empty_values or (plan.is_manytomany and not value.exists()):
         return plan.bound_column.default
     return _render(row, plan, value)
+
+
+_fields: dict = {}
+_choices: dict = {}
+
+
+def _field(accessor, record, penultimate, remainder):
+    """accessor.get_field(record), remembered per (record class, accessor, model class):
+    a model's fields do not change while the process runs."""
+    key = (type(record), str(accessor), type(penultimate), remainder)
+    try:
+        return _fields[key]
+    except KeyError:
+        pass
+    except TypeError:
+        return accessor.get_field(record)
+    field = _fields[key] = accessor.get_field(record)
+    return field
+
+
+def _display(instance, field, display_fn):
+    """get_FOO_display() without rebuilding the field's choices for every cell.
+
+    Model._get_FIELD_display makes a dict of make_hashable(field.flatchoices) on every call;
+    here it is made once per field. Only Django's own get_FOO_display is replaced (no model
+    of the project overrides one; an override is called as it is).
+    """
+    # Django makes get_FOO_display a partialmethod of Model._get_FIELD_display(field=...).
+    if not (isinstance(display_fn, partial)
+            and getattr(display_fn.func, "__func__", None) is models.Model._get_FIELD_display
+            and display_fn.keywords.get("field") is field):
+        return display_fn()
+    try:
+        choices = _choices[field]
+    except KeyError:
+        choices = _choices[field] = dict(make_hashable(field.flatchoices))
+    value = getattr(instance, field.attname)
+    return force_str(choices.get(make_hashable(value), value), strings_only=True)
 
 
 def _row_items(row, plans):
