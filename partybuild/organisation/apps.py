@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class OrganisationConfig(AppConfig):
     name = "partybuild.organisation"
     verbose_name = "组织架构"
+
+    def ready(self):
+        from .figures_stamp import install_after_migrate
+
+        # Once per migrate or flush (sender=self), after every app's tables exist.
+        post_migrate.connect(install_after_migrate, sender=self,
+                             dispatch_uid="organisation_figures_stamp")

@@ -91,6 +91,9 @@ class Institution(models.Model):
         verbose_name = _("培训机构")
         verbose_name_plural = _("培训机构")
         ordering = ["name"]
+        # List pages and the completeness grid show 50 or 100 institutions in name order:
+        # the index reads the first page without sorting the whole region.
+        indexes = [models.Index(fields=["name", "id"], name="institution_name_id_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
@@ -284,3 +287,24 @@ class Pairing(Period):
 
     def __str__(self) -> str:
         return f"{self.branch} ↔ {self.school_branch}"
+
+
+class FiguresStamp(models.Model):
+    """One row whose token changes with every write to what the structure figures count.
+
+    Database triggers (organisation/figures_stamp.py) set a new token on every insert,
+    update and delete of institutions, coverage, branches, committees, memberships,
+    pairings, assignments and regions, whatever wrote them (services, importers, the
+    admin, raw SQL). The home page keeps each region's figures for a day under the token
+    it read, so a figure is computed once per change instead of on every request.
+    """
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("结构数字版本")
+        verbose_name_plural = _("结构数字版本")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -34,6 +36,7 @@ from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.natural import natural_sorted
 from partybuild.core.periods import holding_on_q
 
+from .figures_stamp import current_token
 from .models import Branch, Coverage, Institution, Member, Membership, Pairing
 from .scoping import (
     branches_visible_to,
@@ -376,22 +379,31 @@ def region_structure_figures(*, path: str, day: date) -> StructureFigures:
     in_region = {"region__path__startswith": path}
     branch_in_region = {"committee__region__path__startswith": path}
 
-    # Exists goes straight into the aggregate's filter: an Exists annotation referenced
-    # from an aggregate filter is dropped from the inner query by Django 5.2.
-    covered = Exists(coverages_holding(day).filter(institution=OuterRef("pk")))
-    assigned = Exists(assignments_holding(day).filter(institution=OuterRef("pk")))
+    # One pass over the region's operating institutions, joined to their coverage and
+    # assignment rows: set-based, where an Exists per institution made PostgreSQL run one
+    # sub-query per institution. The joins may repeat an institution (one row per coverage
+    # times assignment), hence the distinct counts; a count's filter picks the rows that
+    # hold on the day, exactly the conditions of coverages_holding and assignments_holding.
+    covered = holding_on_q(day, "coverages__start", "coverages__end") & active_on_q(
+        day, "coverages__branch__")
+    assigned = holding_on_q(day, "assignments__start", "assignments__end")
     institutions = (
         Institution.objects.filter(**in_region).filter(operating_on_q(day))
-        .aggregate(total=Count("pk"), covered=Count("pk", filter=covered),
-                   without_instructor=Count("pk", filter=~assigned))
+        .aggregate(total=Count("pk", distinct=True),
+                   covered=Count("coverages__institution", filter=covered, distinct=True),
+                   with_instructor=Count("assignments__institution", filter=assigned,
+                                         distinct=True))
     )
-    has_secretary = Exists(secretaries_holding(day).filter(branch=OuterRef("pk")))
+    institutions["without_instructor"] = institutions["total"] - institutions["with_instructor"]
+    # The same join for secretaries: the conditions of secretaries_holding.
+    has_secretary = holding_on_q(day, "memberships__start", "memberships__end") & Q(
+        memberships__is_secretary=True)
     branches = (
         Branch.objects.filter(**branch_in_region).filter(active_on_q(day))
         .aggregate(
-            joint=Count("pk", filter=Q(kind=Branch.Kind.JOINT)),
-            standalone=Count("pk", filter=Q(kind=Branch.Kind.STANDALONE)),
-            secretaries=Count("pk", filter=has_secretary),
+            joint=Count("pk", filter=Q(kind=Branch.Kind.JOINT), distinct=True),
+            standalone=Count("pk", filter=Q(kind=Branch.Kind.STANDALONE), distinct=True),
+            secretaries=Count("memberships__branch", filter=has_secretary, distinct=True),
         )
     )
     party_members = (
@@ -428,7 +440,30 @@ def structure_figures(*, user, day: date | None = None) -> StructureFigures:
     path = region_path(user)
     if path is None:
         return StructureFigures(day=day)
-    return region_structure_figures(path=path, day=day)
+    return kept_region_structure_figures(path=path, day=day)
+
+
+FIGURES_KEPT_SECONDS = 24 * 60 * 60
+
+
+def kept_region_structure_figures(*, path: str, day: date) -> StructureFigures:
+    """region_structure_figures, reused while nothing they count has changed.
+
+    One query (the stamp's token) when the region's figures of the day are kept under the
+    current token; otherwise they are counted and kept. See organisation/figures_stamp.py:
+    database triggers renew the token on every write to the tables counted, whatever the
+    writer, and the cache lives outside the database, so a read never writes.
+    """
+    token = current_token()
+    if token is None:  # no stamp row (a flushed database): count every time
+        return region_structure_figures(path=path, day=day)
+    database = connection.settings_dict["NAME"]
+    key = f"partybuild:structure-figures:{database}:{path}:{day.isoformat()}:{token}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = region_structure_figures(path=path, day=day)
+        cache.set(key, figures, FIGURES_KEPT_SECONDS)
+    return figures
 
 
 # Coverage gaps -------------------------------------------------------------------------

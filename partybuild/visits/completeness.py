@@ -21,15 +21,15 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import (
     Count,
-    Exists,
+    F,
+    FilteredRelation,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth
+from django.db.models.functions import Cast, ExtractMonth
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import region_path, regions_visible_to
@@ -212,34 +212,53 @@ class CompletenessGrid:
 
 
 # The visits below are read only through institutions already scoped to the user, and every
-# instructor's visits count (the grid is for staff), so they start from Visit itself: scoping
-# them again would join the region into every correlated subquery for nothing.
+# instructor's visits count (the grid is for staff), so they start from Visit itself.
+# They are uncorrelated sub-queries (`pk IN (...)`): the database reads the month's visits
+# once, through the (date, institution) index, whatever the number of institutions; a
+# correlated sub-query per institution made the grid's cost grow with the whole region.
 
 
-def _month_visits(year: int, month: int, institution: str = "pk") -> QuerySet[Visit]:
-    """Visits to the (outer) institution in the month."""
+def _month_visits(year: int, month: int) -> QuerySet[Visit]:
+    """The visits of the month, every institution."""
     first, last = month_range(year, month)
-    return Visit.objects.filter(institution=OuterRef(institution),
-                                date__gte=first, date__lte=last).order_by()
+    return Visit.objects.filter(date__gte=first, date__lte=last).order_by()
 
 
-def _month_items(year: int, month: int, institution: str = "pk") -> Coalesce:
-    """A correlated count of the items done at the (outer) institution in the month, or 0."""
-    visits = _month_visits(year, month, institution).values("institution")
-    return Coalesce(Subquery(visits.annotate(n=items_done()).values("n")[:1],
-                             output_field=IntegerField()), 0)
+def visited_in_month(year: int, month: int) -> QuerySet:
+    """The pks of institutions with at least one visit in the month (a sub-query)."""
+    return _month_visits(year, month).values("institution_id")
 
 
-def _assignments_on(day: date, institution: str = "pk") -> QuerySet[Assignment]:
-    return (Assignment.objects.filter(holding_on_q(day), institution=OuterRef(institution))
-            .order_by("-start", "-pk"))
+def complete_in_month(year: int, month: int) -> QuerySet:
+    """The pks of institutions whose visits of the month did all four items (a sub-query)."""
+    return (_month_visits(year, month).values("institution_id")
+            .annotate(n=items_done()).filter(n__gte=ALL_ITEMS).values("institution_id"))
 
 
-def grid_institutions(*, user, filters: GridFilters) -> QuerySet[Institution]:
+def _assignments_on(day: date) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(holding_on_q(day))
+
+
+class CountingPaginator(Paginator):
+    """A paginator that counts a cheaper queryset with the same rows (no outer join)."""
+
+    def __init__(self, object_list, per_page, *, counted: QuerySet, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count()
+
+
+def grid_institutions(*, user, filters: GridFilters,
+                      with_instructor: bool = True) -> QuerySet[Institution]:
     """Institutions the user may see that operate in some month of the year, filtered.
 
-    Each carries the chosen month's figures (in_scope, visited, items) and the instructor
-    assigned on its 15th (instructor_pk, instructor_name).
+    Each carries whether the chosen month is in scope (in_scope) and the instructor
+    assigned on its 15th (instructor_pk, instructor_name), read by one outer join: periods
+    of one institution never overlap, so at most one assignment holds on a day. The items
+    done come from items_by_month, for the rows shown only.
     """
     year, month = filters.year, filters.month
     fifteenth = mid_month(year, month)
@@ -250,24 +269,24 @@ def grid_institutions(*, user, filters: GridFilters) -> QuerySet[Institution]:
     if filters.region is not None:
         institutions = institutions.filter(region__path__startswith=filters.region.path)
     if filters.instructors is not None:
-        institutions = institutions.filter(
-            Exists(_assignments_on(fifteenth).filter(instructor__in=filters.instructors))
-        )
-    institutions = institutions.annotate(
-        in_scope=flag(operating_on_q(fifteenth)),
-        visited=Exists(_month_visits(year, month)),
-        items=_month_items(year, month),
-    )
+        institutions = institutions.filter(pk__in=_assignments_on(fifteenth).filter(
+            instructor__in=filters.instructors).values("institution_id"))
+    institutions = institutions.annotate(in_scope=flag(operating_on_q(fifteenth)))
     if filters.progress == Progress.COMPLETE:
-        institutions = institutions.filter(in_scope=True, items__gte=ALL_ITEMS)
+        institutions = institutions.filter(in_scope=True, pk__in=complete_in_month(year, month))
     elif filters.progress == Progress.INCOMPLETE:
-        institutions = institutions.filter(in_scope=True, items__lt=ALL_ITEMS)
+        institutions = institutions.filter(in_scope=True).exclude(
+            pk__in=complete_in_month(year, month))
     elif filters.progress == Progress.NOT_VISITED:
-        institutions = institutions.filter(in_scope=True, visited=False)
-    assignment = _assignments_on(fifteenth)
+        institutions = institutions.filter(in_scope=True).exclude(
+            pk__in=visited_in_month(year, month))
+    if not with_instructor:
+        return institutions.order_by()
     return institutions.select_related("region").annotate(
-        instructor_pk=Subquery(assignment.values("instructor_id")[:1]),
-        instructor_name=Subquery(assignment.values("instructor__name")[:1]),
+        on_duty=FilteredRelation("assignments", condition=holding_on_q(
+            fifteenth, "assignments__start", "assignments__end")),
+        instructor_pk=F("on_duty__instructor_id"),
+        instructor_name=F("on_duty__instructor__name"),
     ).order_by("name", "pk")
 
 
@@ -322,20 +341,27 @@ def month_figures(*, user, filters: GridFilters) -> MonthFigures:
     """
     institutions = (grid_institutions(user=user, filters=replace(filters, progress=""))
                     .filter(in_scope=True).order_by())
+    year, month = filters.year, filters.month
+    # The instructor's number and name ride along in the grouping (one instructor, one of
+    # each): no second query with thousands of instructor pks.
     rows = (
-        institutions.values("region__path", "instructor_pk")
+        institutions.values("region__path", "instructor_pk", "on_duty__instructor__number",
+                            "instructor_name")
         .annotate(
             expected=Count("pk"),
-            visited_n=Count("pk", filter=Q(visited=True)),
-            complete=Count("pk", filter=Q(items__gte=ALL_ITEMS)),
+            visited_n=Count("pk", filter=Q(pk__in=visited_in_month(year, month))),
+            complete=Count("pk", filter=Q(pk__in=complete_in_month(year, month))),
         )
-        .values_list("region__path", "instructor_pk", "expected", "visited_n", "complete")
+        .values_list("region__path", "instructor_pk", "on_duty__instructor__number",
+                     "instructor_name", "expected", "visited_n", "complete")
     )
     depth, regions = _reporting_regions(user, filters)
     # Plain [expected, visited, complete] counters: a large city has thousands of rows here.
     by_path: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     by_instructor: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for path, instructor_pk, expected, visited, complete in rows:
+    names: dict[int, tuple[str, str]] = {}
+    for path, instructor_pk, number, name, expected, visited, complete in rows:
+        names[instructor_pk] = (number, name)
         for counter in (by_path[path], by_instructor[instructor_pk]):
             counter[0] += expected
             counter[1] += visited
@@ -357,10 +383,8 @@ def month_figures(*, user, filters: GridFilters) -> MonthFigures:
     lines = sorted(by_region.values(), key=lambda f: f.region.code if f.region else f.label)
     for line in lines:
         totals.add(line)
-    names = (Instructor.objects.filter(pk__in=institutions.values("instructor_pk"))
-             .values_list("pk", "number", "name"))
     instructors = [
-        InstructorLine(pk, number, name, *by_instructor[pk]) for pk, number, name in names
+        InstructorLine(pk, *names[pk], *counts) for pk, counts in by_instructor.items()
     ]
     instructors.sort(key=lambda line: (line.complete / line.caseload, -line.caseload,
                                        line.number))
@@ -372,7 +396,9 @@ def completeness_grid(*, user, filters: GridFilters, page: int | str = 1,
                       ) -> CompletenessGrid:
     """One page of the grid, with the month's totals per region and per instructor."""
     day = today_or(day)
-    paginator = Paginator(grid_institutions(user=user, filters=filters), page_size)
+    paginator = CountingPaginator(grid_institutions(user=user, filters=filters), page_size,
+                                  counted=grid_institutions(user=user, filters=filters,
+                                                            with_instructor=False))
     page_obj = paginator.get_page(page)
     institutions = list(page_obj.object_list)
     done = items_by_month(institutions=[i.pk for i in institutions], year=filters.year)

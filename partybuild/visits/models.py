@@ -60,8 +60,8 @@ class Visit(models.Model):
         ]
         indexes = [
             models.Index(fields=["institution", "date"]),
-            # Timeliness reads a month's (or year's) visits of a whole region in one query:
-            # a range on the date first, then the institutions of the region.
+            # The completeness grid, its figures and timeliness read one month (or year) of a
+            # whole region's visits at once: a range on date first, then the institutions.
             models.Index(fields=["date", "institution"], name="visit_date_institution_idx"),
         ]
 
