@@ -18,6 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.expressions import Func
 
@@ -181,6 +182,18 @@ class _Rules:
         return found
 
 
+def _rows(queryset) -> list[tuple]:
+    """The queryset's rows as the driver returns them, skipping Django's conversion of every
+    value of every row (most of the engine's time at 20,000 institutions). Only for columns
+    the driver already returns as Django would: integers, text, dates and booleans (both
+    backends parse dates and booleans themselves); a sum of decimals still goes through
+    the ORM, which rounds SQLite's float sum to the field's places."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _flag(key: str) -> Max:
     return Max(Case(When(**{key: True}, then=Value(1)), default=Value(0)))
 
@@ -197,7 +210,7 @@ def score_institutions(*, institutions, year: int,
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     in_scope_somewhere = (institutions.filter(opened_on__lte=last_15th)
                           .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first_15th)))
-    candidates = list(in_scope_somewhere.values_list(
+    candidates = _rows(in_scope_somewhere.values_list(
         "pk", "credit_code", "name", "region__code", "opened_on", "closed_on",
         "charter_includes_party_building",
     ))
@@ -210,7 +223,7 @@ def score_institutions(*, institutions, year: int,
     # Coverage periods as month ranges: the first period (latest start first) that covers
     # the 15th of a month names the month's branch, as the explanation shows it.
     periods: dict[int, list[tuple[str, int, int]]] = {}
-    for institution_id, branch_name, start, end, founded_on, dissolved_on in (
+    for institution_id, branch_name, start, end, founded_on, dissolved_on in _rows(
             Coverage.objects.filter(institution_id__in=ids, start__lte=year_end)
             .filter(Q(end__isnull=True) | Q(end__gte=year_start))
             .values_list("institution_id", "branch__name", "start", "end",
@@ -225,7 +238,7 @@ def score_institutions(*, institutions, year: int,
     # Distinct four-ones items per institution and month, counted in SQL.
     done_items = sum((_flag(key) for key in FOUR_ONES_KEYS[1:]), _flag(FOUR_ONES_KEYS[0]))
     items_by_institution: dict[int, dict[int, int]] = {}
-    for institution_id, month, done in (
+    for institution_id, month, done in _rows(
             Visit.objects.filter(institution_id__in=ids, **in_year)
             .annotate(month=_Month("date")).order_by()
             .values_list("institution_id", "month").annotate(done=done_items)):
@@ -237,7 +250,7 @@ def score_institutions(*, institutions, year: int,
     # An activity counts for every institution its branch covered on the activity's date
     # (the branch active then); one join, distinct activities per institution.
     activity_date = F("branch__activities__date")
-    activities = dict(
+    activities = dict(_rows(
         Coverage.objects.filter(
             Q(end__isnull=True) | Q(end__gte=activity_date),
             Q(branch__dissolved_on__isnull=True) | Q(branch__dissolved_on__gte=activity_date),
@@ -246,11 +259,11 @@ def score_institutions(*, institutions, year: int,
             branch__founded_on__lte=activity_date,
         ).order_by().values("institution_id")
         .annotate(n=Count("branch__activities", distinct=True))
-        .values_list("institution_id", "n"))
+        .values_list("institution_id", "n")))
 
     found_in_year = Q(found_on__gte=year_start)
     hazards = {
-        row[0]: row[1:] for row in (
+        row[0]: row[1:] for row in _rows(
             Hazard.objects.filter(institution_id__in=ids, found_on__lte=year_end)
             .filter(found_in_year | Q(deadline__lt=year_end)).order_by()
             .values("institution_id")
@@ -267,10 +280,10 @@ def score_institutions(*, institutions, year: int,
         .values("institution_id").annotate(total=Sum("points"))
         .values_list("institution_id", "total")
     )
-    clues = dict(
+    clues = dict(_rows(
         Clue.objects.filter(institution_id__in=ids, substantiated=True, **in_year).order_by()
         .values("institution_id").annotate(n=Count("pk")).values_list("institution_id", "n")
-    )
+    ))
 
     rules = _Rules(rubric)
     decimal, four_ones_scale, coverage_scale = rules.decimal, rules.four_ones, rules.coverage
