@@ -85,6 +85,7 @@ def main() -> int:
     parser.add_argument("--postgres", metavar="URL")
     parser.add_argument("--keep", metavar="DIR", help="keep and reuse the seeded databases")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -96,7 +97,8 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         for institutions in (int(size) for size in args.sizes.split(",")):
-            status = run_sqlite(__file__, workdir, institutions) or status
+            if not args.no_sqlite:
+                status = run_sqlite(__file__, workdir, institutions) or status
             if postgres:
                 status = run_postgres(__file__, postgres, institutions,
                                       bool(args.keep)) or status
