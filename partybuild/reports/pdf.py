@@ -77,8 +77,9 @@ def _number(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-# reportlab's default cell padding, left and right.
+# reportlab's default cell padding, left and right, then bottom and top.
 CELL_PADDING = 6 + 6
+CELL_VERTICAL_PADDING = 3 + 3
 
 
 def _cell(text: str, style: ParagraphStyle, width: float | None):
@@ -101,7 +102,12 @@ def _table(rows: list[list], widths: list[float] | None = None, font_size: float
     cells = [[cell if not isinstance(cell, str)
               else _cell(cell, style, columns[index] if index < len(columns) else None)
               for index, cell in enumerate(row)] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=header_rows)
+    # A row of plain one-line cells is one line high plus the padding, as reportlab would
+    # compute it; giving it saves reportlab measuring every row again at each page break.
+    plain_height = font_size * 1.35 * 1 + (CELL_VERTICAL_PADDING)
+    heights = [plain_height if all(type(cell) is str and "\n" not in cell for cell in row)
+               else None for row in cells]
+    table = Table(cells, colWidths=widths, rowHeights=heights, repeatRows=header_rows)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
         ("FONTSIZE", (0, 0), (-1, -1), font_size),
