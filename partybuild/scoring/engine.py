@@ -136,6 +136,18 @@ def _as_cents(points: Decimal) -> int:
     return int(points * 100)
 
 
+class _Memo(dict):
+    """A dict that computes a missing value once: lookups of known keys stay at C speed."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
 class _Rules:
     """The rubric turned into integers once per run, and the Decimal of each total seen."""
 
@@ -151,35 +163,18 @@ class _Rules:
         self.charter_no = _as_cents(to_points(0))
         self.no_hazards = _as_cents(to_points(rubric.hazards_max))
         self.no_points = self.red_points(Decimal(0))
-        self.decimals: dict[int, Decimal] = {}
-        self.deductions: dict[int, int] = {}
-        self.grades: dict[int, tuple[str, bool]] = {}
+        # cents → the Decimal of the figure (20.00, not 20: as the pages print it).
+        self.decimals = _Memo(lambda cents: Decimal(cents).scaleb(-2))
+        # number of substantiated clues → the deduction in cents.
+        self.deductions = _Memo(lambda clues: _as_cents(
+            to_points(rubric.deduction_per_clue * clues)))
+        # total in cents → (grade, whether the total reaches the red list).
+        self.grades = _Memo(lambda cents: (grade_for(self.decimals[cents], rubric),
+                                           self.decimals[cents] >= rubric.red_list_from))
 
     def red_points(self, points_sum: Decimal) -> int:
         return _as_cents(to_points(min(max(points_sum, Decimal(0)),
                                        self.rubric.red_points_max)))
-
-    def deduction(self, clues: int) -> int:
-        cents = self.deductions.get(clues)
-        if cents is None:
-            cents = self.deductions[clues] = _as_cents(
-                to_points(self.rubric.deduction_per_clue * clues))
-        return cents
-
-    def decimal(self, cents: int) -> Decimal:
-        value = self.decimals.get(cents)
-        if value is None:
-            value = self.decimals[cents] = Decimal(cents).scaleb(-2)
-        return value
-
-    def grade(self, total_cents: int) -> tuple[str, bool]:
-        """The grade of a total, and whether the total reaches the red list."""
-        found = self.grades.get(total_cents)
-        if found is None:
-            total = self.decimal(total_cents)
-            found = self.grades[total_cents] = (grade_for(total, self.rubric),
-                                                total >= self.rubric.red_list_from)
-        return found
 
 
 def _rows(queryset) -> list[tuple]:
@@ -286,8 +281,15 @@ def score_institutions(*, institutions, year: int,
     ))
 
     rules = _Rules(rubric)
-    decimal, four_ones_scale, coverage_scale = rules.decimal, rules.four_ones, rules.coverage
-    activities_scale, hazards_scale, target = rules.activities, rules.hazards, rules.target
+    decimal, deduction, grades = rules.decimals, rules.deductions, rules.grades
+    # Each ratio item is part / whole × maximum in cents, half up (see _cents), written out
+    # in the loop below: at 20,000 institutions the function calls alone would cost more.
+    coverage_n, coverage_d = rules.coverage
+    four_ones_n, four_ones_d = rules.four_ones
+    activities_n, activities_d = rules.activities
+    hazards_n, hazards_d = rules.hazards
+    target = rules.target
+    charter_yes, charter_no, no_hazards = rules.charter_yes, rules.charter_no, rules.no_hazards
     no_hazard = (0, 0, 0)
     zero = Decimal(0)
     ranked = []
@@ -308,33 +310,41 @@ def score_institutions(*, institutions, year: int,
         by_month = items_by_institution.get(pk)
         if by_month is None:
             by_month, items_done = {}, 0
+        elif months == 12:
+            items_done = sum(by_month.values())
         else:
             items_done = sum(done for month, done in by_month.items() if first < month <= last)
         counted = activities.get(pk, 0)
+        if counted > target:
+            counted_points = target
+        else:
+            counted_points = counted
         found, on_time, overdue = hazards.get(pk, no_hazard)
         # As before: no entries, or entries summing to 0.0, give the integer 0 (its "0").
         points_sum = points.get(pk) or zero
         substantiated = clues.get(pk, 0)
 
-        coverage = _cents(covered, months, coverage_scale)
-        charter_points = rules.charter_yes if charter else rules.charter_no
-        four_ones = _cents(items_done, 4 * months, four_ones_scale)
-        activity_points = _cents(min(counted, target), target, activities_scale)
-        hazard_points = (rules.no_hazards if found == 0
-                         else _cents(on_time, found, hazards_scale))
+        coverage = (2 * covered * coverage_n + months * coverage_d) // (2 * months * coverage_d)
+        charter_points = charter_yes if charter else charter_no
+        four_ones = ((2 * items_done * four_ones_n + 4 * months * four_ones_d)
+                     // (8 * months * four_ones_d))
+        activity_points = ((2 * counted_points * activities_n + target * activities_d)
+                           // (2 * target * activities_d))
+        hazard_points = (no_hazards if found == 0 else
+                         (2 * on_time * hazards_n + found * hazards_d) // (2 * found * hazards_d))
         red_points = rules.red_points(points_sum) if points_sum else rules.no_points
-        deductions = rules.deduction(substantiated)
+        deductions = deduction[substantiated]
         total = (coverage + charter_points + four_ones + activity_points + hazard_points
                  + red_points - deductions)
         if total < 0:
             total = 0
-        grade, high_enough = rules.grade(total)
+        grade, high_enough = grades[total]
         score = InstitutionScore(
             pk, credit_code, name, region_code, year, list(range(first + 1, last + 1)),
             list(covering), covering, by_month, counted, found, on_time, overdue, points_sum,
-            substantiated, decimal(coverage), decimal(charter_points), decimal(four_ones),
-            decimal(activity_points), decimal(hazard_points), decimal(red_points),
-            decimal(deductions), decimal(total), grade,
+            substantiated, decimal[coverage], decimal[charter_points], decimal[four_ones],
+            decimal[activity_points], decimal[hazard_points], decimal[red_points],
+            decimal[deductions], decimal[total], grade,
             high_enough and substantiated == 0 and covered == months and overdue == 0,
             charter,
         )
