@@ -364,11 +364,12 @@ class RegionReport:
 def region_report(*, region: Region, year: int, as_of: date | None = None) -> RegionReport:
     """The region's figures, monthly rates, districts, grades, ranking and red list."""
     rubric = rubric_for(year)
-    figures = summary_figures(region=region, year=year, as_of=as_of, rubric=rubric)
     in_region = Institution.objects.filter(region__path__startswith=region.path)
-    scores, _final_ids, changed = with_final_figures(
-        score_institutions(institutions=in_region, year=year, rubric=rubric),
-        year=year, institutions=in_region)
+    # Scored once: the summary's live red list and the report's lines read the same run.
+    live = score_institutions(institutions=in_region, year=year, rubric=rubric)
+    figures = summary_figures(region=region, year=year, as_of=as_of, rubric=rubric,
+                              live_scores=live)
+    scores, _final_ids, changed = with_final_figures(live, year=year, institutions=in_region)
     regions = {row["code"]: row for row in Region.objects.filter(
         path__startswith=region.path).values("code", "name", "path", "parent_id")}
     children = sorted((row for row in regions.values() if row["parent_id"] == region.pk),

@@ -1,21 +1,28 @@
 """The party-building score of every institution of a region in a year (SCORING.md).
 
-Set-based: a fixed number of queries loads every record the rubric needs for the whole
-region, then the rules run in Python on exact fractions. Each item is rounded to two
-decimals half up; the total is the sum of the rounded items minus deductions, never below 0.
-All periods are inclusive at both ends; an empty end means the period still holds.
+Set-based: seven queries load what the rubric needs for the whole region as plain tuples
+(the counts per institution are taken in SQL), then the rules run in Python on exact
+integers. Each item is rounded to two decimals half up; the total is the sum of the
+rounded items minus deductions, never below 0. All periods are inclusive at both ends; an
+empty end means the period still holds.
+
+Why integers: every item is (part / whole) × maximum, rounded half up to cents. With the
+maximum × 100 as the exact fraction n / d (d is 1 for any two-decimal figure), the cents
+are floor((2·part·n + whole·d) / (2·whole·d)), exactly what the rounding of the fraction
+gives, without building a Fraction per item and institution.
 """
 
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractMonth
+from django.db import connections
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models.expressions import Func
 
-from partybuild.activities.models import Activity
+from partybuild.activities.models import Activity  # noqa: F401 (the relation counted below)
 from partybuild.organisation.models import Coverage, Institution
 from partybuild.points.models import PointEntry
 from partybuild.visits.models import FOUR_ONES, Clue, Hazard, Visit
@@ -97,33 +104,93 @@ class InstitutionScore:
         return {key: getattr(self, key) for key in ITEM_KEYS}
 
 
-def _score(score: InstitutionScore, rubric: RubricValues) -> InstitutionScore:
-    months = len(score.months)
-    score.coverage = to_points(Fraction(len(score.covered_months), months)
-                               * Fraction(rubric.coverage_max))
-    score.charter = to_points(rubric.charter_max if score.charter_in_place else 0)
-    items_done = sum(score.items_by_month.get(month, 0) for month in score.months)
-    score.four_ones = to_points(Fraction(items_done, 4 * months) * Fraction(rubric.four_ones_max))
-    counted = min(score.activities_counted, rubric.activities_target)
-    score.activities = to_points(Fraction(counted, rubric.activities_target)
-                                 * Fraction(rubric.activities_max))
-    if score.hazards_found == 0:
-        score.hazards = to_points(rubric.hazards_max)
-    else:
-        score.hazards = to_points(Fraction(score.hazards_on_time, score.hazards_found)
-                                  * Fraction(rubric.hazards_max))
-    score.red_points = to_points(min(max(score.points_sum, Decimal(0)), rubric.red_points_max))
-    score.deductions = to_points(rubric.deduction_per_clue * score.substantiated_clues)
-    total = sum(score.items.values(), Decimal(0)) - score.deductions
-    score.total = max(total, Decimal(0)).quantize(CENT)
-    score.grade = grade_for(score.total, rubric)
-    score.red_list = (
-        score.total >= rubric.red_list_from
-        and score.substantiated_clues == 0
-        and len(score.covered_months) == months
-        and score.overdue_hazards_at_year_end == 0
-    )
-    return score
+class _Month(Func):
+    """The month of a date as an integer, natively on both databases (Django's ExtractMonth
+    calls back into Python for every row on SQLite)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="CAST(strftime('%%%%m', %(expressions)s) AS integer)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="CAST(EXTRACT(MONTH FROM %(expressions)s) AS integer)",
+                           **extra)
+
+
+def _scaled(maximum) -> tuple[int, int]:
+    """maximum × 100 as an exact fraction (numerator, denominator)."""
+    scaled = Fraction(maximum) * 100
+    return scaled.numerator, scaled.denominator
+
+
+def _cents(part: int, whole: int, scaled: tuple[int, int]) -> int:
+    """part / whole × maximum in cents, rounded half up, exactly (see the module's note)."""
+    numerator, denominator = scaled
+    return (2 * part * numerator + whole * denominator) // (2 * whole * denominator)
+
+
+def _as_cents(points: Decimal) -> int:
+    return int(points * 100)
+
+
+class _Memo(dict):
+    """A dict that computes a missing value once: lookups of known keys stay at C speed."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
+class _Rules:
+    """The rubric turned into integers once per run, and the Decimal of each total seen."""
+
+    def __init__(self, rubric: RubricValues):
+        self.rubric = rubric
+        self.coverage = _scaled(rubric.coverage_max)
+        self.four_ones = _scaled(rubric.four_ones_max)
+        self.activities = _scaled(rubric.activities_max)
+        self.hazards = _scaled(rubric.hazards_max)
+        self.target = rubric.activities_target
+        # Items that do not depend on a ratio: rounded as before, once.
+        self.charter_yes = _as_cents(to_points(rubric.charter_max))
+        self.charter_no = _as_cents(to_points(0))
+        self.no_hazards = _as_cents(to_points(rubric.hazards_max))
+        self.no_points = self.red_points(Decimal(0))
+        # cents → the Decimal of the figure (20.00, not 20: as the pages print it).
+        self.decimals = _Memo(lambda cents: Decimal(cents).scaleb(-2))
+        # number of substantiated clues → the deduction in cents.
+        self.deductions = _Memo(lambda clues: _as_cents(
+            to_points(rubric.deduction_per_clue * clues)))
+        # total in cents → (grade, whether the total reaches the red list).
+        self.grades = _Memo(lambda cents: (grade_for(self.decimals[cents], rubric),
+                                           self.decimals[cents] >= rubric.red_list_from))
+
+    def red_points(self, points_sum: Decimal) -> int:
+        return _as_cents(to_points(min(max(points_sum, Decimal(0)),
+                                       self.rubric.red_points_max)))
+
+
+def _rows(queryset) -> list[tuple]:
+    """The queryset's rows as the driver returns them, skipping Django's conversion of every
+    value of every row (most of the engine's time at 20,000 institutions). Only for columns
+    the driver already returns as Django would: integers, text, dates and booleans (both
+    backends parse dates and booleans themselves); a sum of decimals still goes through
+    the ORM, which rounds SQLite's float sum to the field's places."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _flag(key: str) -> Max:
+    return Max(Case(When(**{key: True}, then=Value(1)), default=Value(0)))
 
 
 def score_institutions(*, institutions, year: int,
@@ -133,11 +200,14 @@ def score_institutions(*, institutions, year: int,
     Seven queries whatever the number of institutions. Sorted by total descending, then
     credit code, as the reports list them.
     """
-    first_15th, last_15th = date(year, 1, 15), date(year, 12, 15)
+    fifteenths = [date(year, month, 15) for month in range(1, 13)]
+    first_15th, last_15th = fifteenths[0], fifteenths[-1]
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     in_scope_somewhere = (institutions.filter(opened_on__lte=last_15th)
                           .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first_15th)))
-    candidates = list(in_scope_somewhere.values(
+    # Unordered: the scores are sorted by total and credit code, which is unique, so the
+    # queryset's order (a sort of 20,000 names in SQL) would not change the result.
+    candidates = _rows(in_scope_somewhere.order_by().values_list(
         "pk", "credit_code", "name", "region__code", "opened_on", "closed_on",
         "charter_includes_party_building",
     ))
@@ -147,89 +217,145 @@ def score_institutions(*, institutions, year: int,
     ids = in_scope_somewhere.values("pk")
     in_year = {"date__gte": year_start, "date__lte": year_end}
 
-    coverage_by_institution: dict[int, list[CoveragePeriod]] = defaultdict(list)
-    branches_covering: dict[int, list[CoveragePeriod]] = defaultdict(list)
-    coverages_in_year = (Coverage.objects.filter(institution_id__in=ids, start__lte=year_end)
-                         .filter(Q(end__isnull=True) | Q(end__gte=year_start)))
-    for row in coverages_in_year.values("institution_id", "branch_id", "branch__name", "start",
-                                        "end", "branch__founded_on", "branch__dissolved_on"):
-        period = CoveragePeriod(row["branch_id"], row["branch__name"], row["start"], row["end"],
-                                row["branch__founded_on"], row["branch__dissolved_on"])
-        coverage_by_institution[row["institution_id"]].append(period)
-        branches_covering[row["branch_id"]].append(period)
+    # Coverage periods as month ranges: the first period (latest start first) that covers
+    # the 15th of a month names the month's branch, as the explanation shows it.
+    periods: dict[int, list[tuple[str, int, int]]] = {}
+    for institution_id, branch_name, start, end, founded_on, dissolved_on in _rows(
+            Coverage.objects.filter(institution_id__in=ids, start__lte=year_end)
+            .filter(Q(end__isnull=True) | Q(end__gte=year_start))
+            .values_list("institution_id", "branch__name", "start", "end",
+                         "branch__founded_on", "branch__dissolved_on")):
+        first = bisect_left(fifteenths, max(start, founded_on))
+        if end is None or (dissolved_on is not None and dissolved_on < end):
+            end = dissolved_on
+        last = 12 if end is None else bisect_right(fifteenths, end)
+        if first < last:
+            periods.setdefault(institution_id, []).append((branch_name, first, last))
 
-    items_by_institution: dict[int, dict[int, int]] = defaultdict(dict)
-    item_counts = {key: Count("pk", filter=Q(**{key: True})) for key in FOUR_ONES_KEYS}
-    for row in (Visit.objects.filter(institution_id__in=ids, **in_year)
-                .annotate(month=ExtractMonth("date")).order_by()
-                .values("institution_id", "month").annotate(**item_counts)):
-        done = sum(1 for key in FOUR_ONES_KEYS if row[key])
-        items_by_institution[row["institution_id"]][row["month"]] = done
+    # Distinct four-ones items per institution and month, counted in SQL.
+    done_items = sum((_flag(key) for key in FOUR_ONES_KEYS[1:]), _flag(FOUR_ONES_KEYS[0]))
+    items_by_institution: dict[int, dict[int, int]] = {}
+    for institution_id, month, done in _rows(
+            Visit.objects.filter(institution_id__in=ids, **in_year)
+            .annotate(month=_Month("date")).order_by()
+            .values_list("institution_id", "month").annotate(done=done_items)):
+        by_month = items_by_institution.get(institution_id)
+        if by_month is None:
+            by_month = items_by_institution[institution_id] = {}
+        by_month[month] = done
 
-    # An activity counts for every institution its branch covered on the activity's date.
-    activity_ids_by_institution: dict[int, set[int]] = defaultdict(set)
-    institution_of_period = {
-        id(period): institution_id
-        for institution_id, periods in coverage_by_institution.items() for period in periods
+    # An activity counts for every institution its branch covered on the activity's date
+    # (the branch active then); one join, distinct activities per institution.
+    activity_date = F("branch__activities__date")
+    activities = dict(_rows(
+        Coverage.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=activity_date),
+            Q(branch__dissolved_on__isnull=True) | Q(branch__dissolved_on__gte=activity_date),
+            institution_id__in=ids, branch__activities__date__gte=year_start,
+            branch__activities__date__lte=year_end, start__lte=activity_date,
+            branch__founded_on__lte=activity_date,
+        ).order_by().values("institution_id")
+        .annotate(n=Count("branch__activities", distinct=True))
+        .values_list("institution_id", "n")))
+
+    found_in_year = Q(found_on__gte=year_start)
+    hazards = {
+        row[0]: row[1:] for row in _rows(
+            Hazard.objects.filter(institution_id__in=ids, found_on__lte=year_end)
+            .filter(found_in_year | Q(deadline__lt=year_end)).order_by()
+            .values("institution_id")
+            .annotate(
+                found=Count("pk", filter=found_in_year),
+                on_time=Count("pk", filter=found_in_year & Q(rectified_on__isnull=False,
+                                                             rectified_on__lte=F("deadline"))),
+                overdue=Count("pk", filter=Q(deadline__lt=year_end) & (
+                    Q(rectified_on__isnull=True) | Q(rectified_on__gt=year_end))))
+            .values_list("institution_id", "found", "on_time", "overdue"))
     }
-    for row in (Activity.objects.filter(branch_id__in=coverages_in_year.values("branch_id"),
-                                        **in_year)
-                .values("pk", "branch_id", "date")):
-        for period in branches_covering[row["branch_id"]]:
-            if period.covers_on(row["date"]):
-                activity_ids_by_institution[institution_of_period[id(period)]].add(row["pk"])
-
-    hazards_found: dict[int, int] = defaultdict(int)
-    hazards_on_time: dict[int, int] = defaultdict(int)
-    overdue: dict[int, int] = defaultdict(int)
-    for row in (Hazard.objects.filter(institution_id__in=ids, found_on__lte=year_end)
-                .filter(Q(found_on__gte=year_start) | Q(deadline__lt=year_end))
-                .values("institution_id", "found_on", "deadline", "rectified_on")):
-        institution_id, rectified_on = row["institution_id"], row["rectified_on"]
-        if row["found_on"] >= year_start:
-            hazards_found[institution_id] += 1
-            if rectified_on is not None and rectified_on <= row["deadline"]:
-                hazards_on_time[institution_id] += 1
-        if row["deadline"] < year_end and (rectified_on is None or rectified_on > year_end):
-            overdue[institution_id] += 1
-
     points = dict(
         PointEntry.objects.filter(institution_id__in=ids, **in_year).order_by()
         .values("institution_id").annotate(total=Sum("points"))
         .values_list("institution_id", "total")
     )
-    clues = dict(
+    clues = dict(_rows(
         Clue.objects.filter(institution_id__in=ids, substantiated=True, **in_year).order_by()
         .values("institution_id").annotate(n=Count("pk")).values_list("institution_id", "n")
-    )
+    ))
 
-    scores = []
-    for row in candidates:
-        months = months_in_scope(row["opened_on"], row["closed_on"], year)
-        if not months:
+    rules = _Rules(rubric)
+    decimal, deduction, grades = rules.decimals, rules.deductions, rules.grades
+    # Each ratio item is part / whole × maximum in cents, half up (see _cents), written out
+    # in the loop below: at 20,000 institutions the function calls alone would cost more.
+    coverage_n, coverage_d = rules.coverage
+    four_ones_n, four_ones_d = rules.four_ones
+    activities_n, activities_d = rules.activities
+    hazards_n, hazards_d = rules.hazards
+    target = rules.target
+    charter_yes, charter_no, no_hazards = rules.charter_yes, rules.charter_no, rules.no_hazards
+    no_hazard = (0, 0, 0)
+    zero = Decimal(0)
+    ranked = []
+    for pk, credit_code, name, region_code, opened_on, closed_on, charter in candidates:
+        first = bisect_left(fifteenths, opened_on)
+        last = 12 if closed_on is None else bisect_right(fifteenths, closed_on)
+        months = last - first
+        if months <= 0:
             continue
-        pk = row["pk"]
-        covering = {}
-        for month in months:
-            fifteenth = date(year, month, 15)
-            for period in coverage_by_institution.get(pk, ()):
-                if period.covers_on(fifteenth):
-                    covering[month] = period.branch_name
-                    break
+        covering: dict[int, str] = {}
+        for branch_name, start, end in periods.get(pk, ()):
+            for index in range(max(start, first), min(end, last)):
+                if index + 1 not in covering:
+                    covering[index + 1] = branch_name
+        if len(covering) > 1:
+            covering = dict(sorted(covering.items()))
+        covered = len(covering)
+        by_month = items_by_institution.get(pk)
+        if by_month is None:
+            by_month, items_done = {}, 0
+        elif months == 12:
+            items_done = sum(by_month.values())
+        else:
+            items_done = sum(done for month, done in by_month.items() if first < month <= last)
+        counted = activities.get(pk, 0)
+        if counted > target:
+            counted_points = target
+        else:
+            counted_points = counted
+        found, on_time, overdue = hazards.get(pk, no_hazard)
+        # As before: no entries, or entries summing to 0.0, give the integer 0 (its "0").
+        points_sum = points.get(pk) or zero
+        substantiated = clues.get(pk, 0)
+
+        coverage = (2 * covered * coverage_n + months * coverage_d) // (2 * months * coverage_d)
+        charter_points = charter_yes if charter else charter_no
+        four_ones = ((2 * items_done * four_ones_n + 4 * months * four_ones_d)
+                     // (8 * months * four_ones_d))
+        activity_points = ((2 * counted_points * activities_n + target * activities_d)
+                           // (2 * target * activities_d))
+        hazard_points = (no_hazards if found == 0 else
+                         (2 * on_time * hazards_n + found * hazards_d) // (2 * found * hazards_d))
+        red_points = rules.red_points(points_sum) if points_sum else rules.no_points
+        deductions = deduction[substantiated]
+        total = (coverage + charter_points + four_ones + activity_points + hazard_points
+                 + red_points - deductions)
+        if total < 0:
+            total = 0
+        grade, high_enough = grades[total]
         score = InstitutionScore(
-            institution_id=pk, credit_code=row["credit_code"], name=row["name"],
-            region_code=row["region__code"], year=year, months=months,
-            covered_months=sorted(covering), covering_branch_by_month=covering,
-            items_by_month=items_by_institution.get(pk, {}),
-            activities_counted=len(activity_ids_by_institution.get(pk, ())),
-            hazards_found=hazards_found.get(pk, 0), hazards_on_time=hazards_on_time.get(pk, 0),
-            overdue_hazards_at_year_end=overdue.get(pk, 0),
-            points_sum=Decimal(points.get(pk) or 0), substantiated_clues=clues.get(pk, 0),
-            charter_in_place=row["charter_includes_party_building"],
+            pk, credit_code, name, region_code, year, list(range(first + 1, last + 1)),
+            list(covering), covering, by_month, counted, found, on_time, overdue, points_sum,
+            substantiated, decimal[coverage], decimal[charter_points], decimal[four_ones],
+            decimal[activity_points], decimal[hazard_points], decimal[red_points],
+            decimal[deductions], decimal[total], grade,
+            high_enough and substantiated == 0 and covered == months and overdue == 0,
+            charter,
         )
-        scores.append(_score(score, rubric))
-    scores.sort(key=lambda s: (-s.total, s.credit_code))
-    return scores
+        ranked.append((-total, credit_code, score))
+    # Sorted on the integers (the key of the reports: total descending, then credit code);
+    # the index keeps equal keys in the queryset's order, as a stable sort of the scores did.
+    ranked = [(key, code, index, score) for index, (key, code, score) in enumerate(ranked)]
+    ranked.sort()
+    return [score for *_key, score in ranked]
 
 
 def score_region(*, region_path: str, year: int,

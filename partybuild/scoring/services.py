@@ -4,11 +4,12 @@ Every service takes the acting user, checks the role, works inside the user's sc
 raises ValidationError with a message the user can act on.
 """
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,6 +244,21 @@ def year_reopen(*, acting_user, year: int, reason: str, command: str = "") -> Ru
 # Stored scores ------------------------------------------------------------------------------
 
 
+SCORE_COLUMNS = ("institution_id", "year", "rubric_version", "months_in_scope", "coverage",
+                 "charter", "four_ones", "activities", "hazards", "red_points", "deductions",
+                 "total", "grade", "red_list", "computed_at")
+# How each database reads the JSON array of one score (in SCORE_COLUMNS order; the year, the
+# rubric version and computed_at are parameters of the statement, the same for every row).
+_JSON_ROW = {
+    "sqlite": ("json_extract(value, '$[0]')", "%s", "%s", "json_extract(value, '$[1]')",
+               *(f"json_extract(value, '$[{index}]')" for index in range(2, 12)), "%s"),
+    "postgresql": ("(value->>0)::integer", "%s", "%s", "(value->>1)::integer",
+                   *(f"(value->>{index})::numeric" for index in range(2, 10)),
+                   "value->>10", "(value->>11)::boolean", "%s"),
+}
+_JSON_ROWS = {"sqlite": "json_each(%s)", "postgresql": "jsonb_array_elements(%s::jsonb)"}
+
+
 def _score_row(score: InstitutionScore, version: int, now) -> Score:
     return Score(
         institution_id=score.institution_id, year=score.year, rubric_version=version,
@@ -251,6 +267,33 @@ def _score_row(score: InstitutionScore, version: int, now) -> Score:
         red_points=score.red_points, deductions=score.deductions, total=score.total,
         grade=score.grade, red_list=score.red_list, computed_at=now,
     )
+
+
+def _insert_scores(scores: list[InstitutionScore], *, year: int, version: int, now) -> None:
+    """Insert the scores with one statement whatever their number: INSERT … SELECT from one
+    JSON parameter (bulk_create needs an INSERT per 66 rows on SQLite, whose statements
+    take at most 999 parameters). The values are the ones bulk_create would write: the
+    points as their two-decimal text, which each database reads as it reads bulk_create's."""
+    vendor = connection.vendor
+    if not scores:
+        return
+    if vendor not in _JSON_ROW:
+        Score.objects.bulk_create([_score_row(score, version, now) for score in scores])
+        return
+    rows = json.dumps([
+        [score.institution_id, len(score.months), str(score.coverage), str(score.charter),
+         str(score.four_ones), str(score.activities), str(score.hazards),
+         str(score.red_points), str(score.deductions), str(score.total), score.grade,
+         score.red_list]
+        for score in scores])
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in SCORE_COLUMNS)
+    computed_at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Score._meta.db_table)} ({columns}) "
+            f"SELECT {', '.join(_JSON_ROW[vendor])} FROM {_JSON_ROWS[vendor]}",
+            [year, version, computed_at, rows])
 
 
 def scoped_institutions(acting_user, region: Region | None = None) -> QuerySet[Institution]:
@@ -284,8 +327,7 @@ def _store(*, year: int, institutions: QuerySet[Institution], rubric: Rubric,
     now = timezone.now()
     # An institution that lost its last month in scope must lose its stale score too.
     Score.objects.filter(year=year, institution__in=institutions.values("pk")).delete()
-    # One INSERT on PostgreSQL; SQLite's 999-parameter limit splits it every 66 rows.
-    Score.objects.bulk_create([_score_row(score, rubric.version, now) for score in scores])
+    _insert_scores(scores, year=year, version=rubric.version, now=now)
     _open_inspections_follow(year=year, institutions=institutions, acting_user=acting_user)
     return scores
 

@@ -11,7 +11,7 @@ from partybuild.organisation.selectors import region_structure_figures
 from partybuild.regions.models import Region
 from partybuild.visits.models import Clue, Hazard, Visit
 
-from .engine import score_institutions
+from .engine import InstitutionScore, score_institutions
 from .finality import current_publication
 from .models import Score
 from .rubric import DEFAULT_RUBRIC, RubricValues
@@ -60,12 +60,15 @@ class SummaryFigures:
 
 def summary_figures(*, region: Region, year: int, as_of: date | None = None,
                     rubric: RubricValues = DEFAULT_RUBRIC,
-                    stored_red_list: bool = False) -> SummaryFigures:
+                    stored_red_list: bool = False,
+                    live_scores: list[InstitutionScore] | None = None) -> SummaryFigures:
     """Structure figures on the as-of day (default 31 December) and the year's work figures.
 
     The red list of a published year is the current published list (what the public page
     shows, whatever is recorded later); otherwise it is read from the stored scores when
     `stored_red_list` (a finalised year, whose scores never change), or scored live.
+    `live_scores`: the engine's scores of the region's institutions for the year with this
+    rubric, when the caller already has them (the region report), so the engine runs once.
     """
     as_of = as_of or date(year, 12, 31)
     path = region.path
@@ -98,7 +101,8 @@ def summary_figures(*, region: Region, year: int, as_of: date | None = None,
         red_list = Score.objects.filter(year=year, red_list=True,
                                         institution__in=institutions.values("pk")).count()
     else:
-        scores = score_institutions(institutions=institutions, year=year, rubric=rubric)
+        scores = (live_scores if live_scores is not None
+                  else score_institutions(institutions=institutions, year=year, rubric=rubric))
         red_list = sum(1 for score in scores if score.red_list)
     return SummaryFigures(
         region=region.code, year=year, as_of=as_of,
