@@ -7,9 +7,10 @@ parsing, duplicate natural keys, collecting every error, the dry run and the tra
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -324,11 +325,37 @@ def _is_footer_text(cell) -> bool:
         unicodedata.normalize("NFKC", cell).lstrip().startswith(FOOTER_PREFIXES)
 
 
+# Cells repeat (an institution's code on each of its visits, the same dates and 是/否): the
+# outcome of parsing a cell is kept per column for the import, up to this many values.
+CELL_MEMO_SIZE = 20_000
+FAILED = object()
+
+
+def _parse_cell(column: Column, cell) -> tuple[object, str]:
+    """(value, "") for a good cell, (FAILED, message) for a bad one."""
+    if column.required and text(cell) == "" and not hasattr(cell, "year"):
+        return FAILED, f"“{column.label}”为必填项"
+    if number_trapped(column.key, cell):
+        return FAILED, NUMBER_TRAP
+    if column.key in CODE_KEYS:
+        cell = normalise_code(column.key, cell)
+    try:
+        return column.parse(cell), ""
+    except CellError as error:
+        return FAILED, str(error)
+
+
 def parse_rows(kind: ImportKind, table, mapping: dict[int, Column],
                errors: list[RowError]) -> list[Row]:
     headers = {column.key: shown_header(table.headers[index]) for index, column in mapping.items()}
+    width = len(table.headers)
     ignored = ignored_columns(table.headers)
     first_key = next(iter(mapping.values())).key if mapping else "—"
+    absent = {column.key: _empty_value(column) for column in kind.columns
+              if column not in mapping.values()}
+    memo = kind.__dict__.setdefault("_cell_memo", {})
+    columns = [(index, column, memo.setdefault(column.key, {}))
+               for index, column in mapping.items()]
     rows = []
     for number, cells in table.rows:
         values = {}
@@ -337,27 +364,26 @@ def parse_rows(kind: ImportKind, table, mapping: dict[int, Column],
             row.error(first_key, EXAMPLE_ROW)
             rows.append(row)
             continue
-        extra = [cell for index, cell in enumerate(cells)
-                 if index >= len(table.headers) and cell not in (None, "")]
-        if extra:
+        if len(cells) > width and any(cell not in (None, "") for cell in cells[width:]):
             row.error("—", "该行的数据多于表头的列数")
-        for index, column in mapping.items():
+        for index, column, seen in columns:
             cell = cells[index] if index < len(cells) else None
-            if column.required and text(cell) == "" and not hasattr(cell, "year"):
-                row.error(column.key, f"“{column.label}”为必填项")
-                continue
-            if number_trapped(column.key, cell):
-                row.error(column.key, NUMBER_TRAP)
-                continue
-            if column.key in CODE_KEYS:
-                cell = normalise_code(column.key, cell)
-            try:
-                values[column.key] = column.parse(cell)
-            except CellError as error:
-                row.error(column.key, str(error))
-        for column in kind.columns:
-            if column.key not in values:
-                values[column.key] = _empty_value(column)
+            # The type is part of the key: 1 == True, and a number cell is refused where
+            # the same digits as text are not.
+            key = (type(cell), cell)
+            outcome = seen.get(key)
+            if outcome is None:
+                outcome = _parse_cell(column, cell)
+                if len(seen) >= CELL_MEMO_SIZE:
+                    seen.clear()
+                seen[key] = outcome
+            value, message = outcome
+            if value is FAILED:
+                row.error(column.key, message)
+            else:
+                values[column.key] = value
+        for key, value in absent.items():
+            values[key] = value
         rows.append(row)
     return rows
 
@@ -376,19 +402,27 @@ def run_import(kind_class: type[ImportKind], data: bytes, filename: str, *, user
     result = ImportResult(kind=kind_class.name, dry_run=dry_run)
     names = recognised_names(kind_class)
     try:
-        table = read_table(data, filename, recognised=names.__contains__)
+        table = read_table(data, filename, recognised=names.__contains__,
+                           stream=kind_class.streamed)
+        if not isinstance(table.rows, list) and \
+                any(header_name(header) == "" for header in table.headers):
+            # Whether a column without a header is empty takes every row to tell.
+            table.rows = list(table.rows)
     except ImportFileError as error:
         result.file_error = str(error)
         return result
     context = Context(user=user, today=today or timezone.localdate())
     kind = kind_class(context)
     used = {index for _number, cells in table.rows
-            for index, cell in enumerate(cells) if cell not in (None, "")}
+            for index, cell in enumerate(cells) if cell not in (None, "")} \
+        if isinstance(table.rows, list) else None
     mapping, header_errors = match_headers(kind, table.headers, table.header_row, used)
     result.errors.extend(header_errors)
     if header_errors:
         return result
     result.notes = table_notes(table)
+    if kind.streamed:
+        return _run_streamed(kind, table, mapping, result, dry_run)
     footer = footer_rows(table, mapping)
     if footer:
         table.rows = table.rows[:-footer]
@@ -396,8 +430,6 @@ def run_import(kind_class: type[ImportKind], data: bytes, filename: str, *, user
         if not table.rows:
             result.file_error = "文件只有表头，没有数据行。"
             return result
-    if kind.streamed:
-        return _run_streamed(kind, table, mapping, result, dry_run)
     rows = parse_rows(kind, table, mapping, result.errors)
     parsed = [row for row in rows if not row.failed]
     kind.load(parsed)
@@ -444,6 +476,8 @@ def _run_streamed(kind: ImportKind, table: Table, mapping: dict[int, Column],
     problem at once, and the transaction is rolled back at the end. A dry run writes nothing
     and counts the same way.
     """
+    footer = FooterHeld(mapping)
+    rows_read = footer.rows(table.rows)
     seen_keys: dict[tuple, int] = {}
     # The file's codes repeat on every row: one string object per distinct value keeps the
     # duplicate-key index small.
@@ -452,8 +486,15 @@ def _run_streamed(kind: ImportKind, table: Table, mapping: dict[int, Column],
         if not dry_run and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for first in range(0, len(table.rows), BATCH_SIZE):
-            batch = table.rows[first:first + BATCH_SIZE]
+        while True:
+            try:
+                batch = list(islice(rows_read, BATCH_SIZE))
+            except ImportFileError as error:
+                # A malformed record or one past the limits, met while reading on.
+                result.file_error = str(error)
+                break
+            if not batch:
+                break
             rows = parse_rows(kind, Table(headers=table.headers, rows=batch), mapping,
                               result.errors)
             parsed = [row for row in rows if not row.failed]
@@ -480,11 +521,52 @@ def _run_streamed(kind: ImportKind, table: Table, mapping: dict[int, Column],
             result.unchanged += len(counted) - created - updated
             if not dry_run:
                 kind.write(planned)
-        if result.errors:
+        if footer.count:
+            result.notes.append(f"忽略 {footer.count} 行表尾")
+        if not result.file_error and not footer.data_rows:
+            result.file_error = "文件只有表头，没有数据行。"
+        if not result.ok:
             result.errors.sort(key=lambda error: error.row)
             result.created = result.updated = result.unchanged = 0
             transaction.set_rollback(True)
     return result
+
+
+class FooterHeld:
+    """Passes the data rows on, holding back a run of footer rows (as footer_rows() tells
+    them) until a data row follows it: the run that ends the file is the footer."""
+
+    def __init__(self, mapping: dict[int, Column]):
+        self.required = [index for index, column in mapping.items() if column.required]
+        self.count = 0
+        self.data_rows = 0
+
+    def is_footer(self, cells: list) -> bool:
+        filled = [(index, cell) for index, cell in enumerate(cells) if cell not in (None, "")]
+        if not filled or not _is_footer_text(filled[0][1]):
+            return False
+        others = dict(filled[1:])
+        return not any(index in others and not _is_footer_text(others[index])
+                       for index in self.required)
+
+    def rows(self, rows: Iterable) -> Iterator:
+        held = []
+        for item in rows:
+            cells = item[1]
+            first = cells[0] if cells and cells[0] not in (None, "") else \
+                next((cell for cell in cells if cell not in (None, "")), None)
+            # Every footer word is Chinese: an ASCII first cell (a code, a number) is data.
+            if isinstance(first, str) and not first.isascii() and _is_footer_text(first) \
+                    and self.is_footer(cells):
+                held.append(item)
+                continue
+            if held:
+                self.data_rows += len(held)
+                yield from held
+                held = []
+            self.data_rows += 1
+            yield item
+        self.count = len(held)
 
 
 def table_notes(table: Table) -> list[str]:
@@ -521,12 +603,28 @@ def _history_user_id(user):
     return getattr(user, "pk", None)
 
 
-def _adapt_row(values, adapters):
-    return [adapt(value) if adapt is not None and value is not None else value
-            for value, adapt in zip(values, adapters, strict=True)]
+def _adapted(model, columns, rows: list[tuple]) -> list:
+    """The rows with their dates and times as the driver takes them. Few distinct values
+    recur (a year's days, one timestamp per batch): each is adapted once."""
+    adapters = [(index, adapt, {}) for index, adapt in enumerate(_adapters(model, columns))
+                if adapt is not None]
+    if not adapters:
+        return rows
+    result = []
+    for row in rows:
+        row = list(row)
+        for index, adapt, seen in adapters:
+            value = row[index]
+            if value is not None:
+                adapted = seen.get(value)
+                if adapted is None:
+                    adapted = seen[value] = adapt(value)
+                row[index] = adapted
+        result.append(row)
+    return result
 
 
-def _adapters(model, columns):
+def _adapters(model, columns) -> list:
     """Per column, how a Python value becomes what the database driver takes (or None)."""
     ops = connection.ops
     result = []
@@ -574,11 +672,9 @@ def insert_with_history(model, columns: tuple[str, ...], rows: list[tuple], user
                 _copy_history(cursor, model, names, list(zip(ids, rows, strict=True)),
                               "+", user, when)
             return
-        adapters = _adapters(model, columns)
         cursor.executemany(
             f"INSERT INTO {connection.ops.quote_name(table)} ({', '.join(quoted)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})",
-            [_adapt_row(row, adapters) for row in rows])
+            f"VALUES ({', '.join(['%s'] * len(columns))})", _adapted(model, columns, rows))
         if history is not None:
             # One writer at a time on SQLite, and the transaction holds the write lock from
             # its first insert: the batch's ids are the last len(rows) ones.
@@ -597,13 +693,12 @@ def update_with_history(model, columns: tuple[str, ...], rows: list[tuple], user
     when = when or timezone.now()
     names = _column_names(model, columns)
     quote = connection.ops.quote_name
-    adapters = [*(_adapters(model, columns)), None]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {quote(model._meta.db_table)} SET "
             + ", ".join(f"{quote(name)} = %s" for name in names)
             + f" WHERE {quote(model._meta.pk.column)} = %s",
-            [_adapt_row(row, adapters) for row in rows])
+            _adapted(model, (*columns, model._meta.pk.attname), rows))
         if getattr(model, "history", None) is not None:
             ids = [row[-1] for row in rows]
             for first in range(0, len(ids), 10_000):
