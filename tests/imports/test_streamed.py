@@ -175,3 +175,55 @@ def test_changed_visits_get_one_change_record_each_like_simple_historys(assigned
     assert history_rows()[:len(before)] == before
     assert comparable(changes) == comparable(simple_history_reference(changed, bob, "~"))
     assert all(started <= record["history_date"] <= finished for record in changes)
+
+
+def test_a_footer_after_the_last_batch_is_left_out_and_counted(assigned):
+    data = [HEADER, *rows(assigned, engine.BATCH_SIZE + 1), [],
+            ["填表人：张丽", "", "", "", "", "", "", "", "填表日期：2024年6月30日"],
+            ["审核人：王强"]]
+
+    result = import_visits(csv_bytes(data))
+
+    assert result.ok
+    assert result.summary_line() == f"visits: {engine.BATCH_SIZE + 1} created, 0 updated" \
+                                     "（忽略 2 行表尾）"
+
+
+def test_a_footer_like_row_before_more_data_is_a_row_of_the_file(assigned):
+    data = [HEADER, *rows(assigned, 2), ["填表人：张丽"], *rows(assigned, 3)[2:]]
+
+    result = import_visits(csv_bytes(data))
+
+    assert [str(error) for error in result.errors][0] == "row 4, column 统一社会信用代码: " \
+                                                         "“统一社会信用代码”为必填项"
+    assert not Visit.objects.exists()
+
+
+@pytest.mark.parametrize("body", [[], [["填表人：张丽"], ["填表日期：2024-06-30"]]])
+def test_a_visits_file_with_no_data_rows_is_refused(assigned, body):
+    result = import_visits(csv_bytes([HEADER, *body]))
+
+    assert result.error_lines() == ["file: 文件只有表头，没有数据行。"]
+
+
+def test_a_file_past_the_row_limit_found_in_a_later_batch_writes_nothing(assigned, monkeypatch):
+    from partybuild.imports import readers
+
+    monkeypatch.setattr(readers, "MAX_ROWS", engine.BATCH_SIZE + 5)
+
+    result = import_visits(csv_bytes([HEADER, *rows(assigned, engine.BATCH_SIZE + 10)]))
+
+    assert result.error_lines() == [f"file: {readers._too_many_rows()}"]
+    assert (result.created, result.updated) == (0, 0)
+    assert not Visit.objects.exists() and not Visit.history.exists()
+
+
+def test_a_broken_record_in_a_later_batch_writes_nothing(assigned):
+    data = csv_bytes([HEADER, *rows(assigned, engine.BATCH_SIZE + 3)])
+    # A cell past the csv module's field limit (a runaway quote swallowing the file's end).
+    data += b'ZDY001,"' + b"x" * 140_000 + b'"\r\n'
+
+    result = import_visits(data)
+
+    assert not result.ok and result.error_lines()[0].startswith("file: CSV 文件格式有误")
+    assert not Visit.objects.exists() and not Visit.history.exists()
