@@ -360,7 +360,10 @@ def parse_rows(kind: ImportKind, table, mapping: dict[int, Column],
     for number, cells in table.rows:
         values = {}
         row = Row(number, values, headers, errors)
-        if is_example_row(cells, ignored):
+        first = cells[0] if cells else None
+        # The example mark is Chinese: a row starting with a code or a number is no example.
+        if (ignored or not isinstance(first, str) or not first.isascii()) and \
+                is_example_row(cells, ignored):
             row.error(first_key, EXAMPLE_ROW)
             rows.append(row)
             continue
@@ -479,9 +482,7 @@ def _run_streamed(kind: ImportKind, table: Table, mapping: dict[int, Column],
     footer = FooterHeld(mapping)
     rows_read = footer.rows(table.rows)
     seen_keys: dict[tuple, int] = {}
-    # The file's codes repeat on every row: one string object per distinct value keeps the
-    # duplicate-key index small.
-    shared: dict = {}
+    natural_key = kind.natural_key
     with transaction.atomic():
         if not dry_run and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -501,7 +502,10 @@ def _run_streamed(kind: ImportKind, table: Table, mapping: dict[int, Column],
             kind.load(parsed)
             planned: list[Planned] = []
             for row in parsed:
-                key = tuple(shared.setdefault(value, value) for value in kind.natural_key_of(row))
+                # The values come from parse_rows' memo: a code repeated on every row is one
+                # string object, which keeps this index of the whole file's keys small.
+                values = row.values
+                key = tuple([values[name] for name in natural_key])
                 if key in seen_keys:
                     row.error(kind.natural_key[-1],
                               f"与第 {seen_keys[key]} 行重复（{'、'.join(map(_shown, key))}）")

@@ -190,7 +190,8 @@ def _text_rows(text: str, delimiter: str) -> Iterator[list]:
             count += 1
             if len(row) > MAX_COLUMNS and any(row[MAX_COLUMNS:]):
                 raise ImportFileError(_too_many_columns())
-            yield [_cell(value) for value in row[:MAX_COLUMNS]]
+            # _cell() of a string, which is all the csv module gives.
+            yield [value.strip() for value in row[:MAX_COLUMNS]]
     except csv.Error as error:
         raise ImportFileError(f"CSV 文件格式有误：{error}。") from error
 

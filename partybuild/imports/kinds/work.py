@@ -126,8 +126,10 @@ class VisitsKind(WorkKind):
                 (assignment.start, assignment.end))
         self.existing = {
             (visit.instructor_id, visit.institution_id, visit.date): visit
-            for visit in self.existing_for(Visit.objects.all(), rows, "date")
+            # No ordering: the model's default one joins the institutions to sort.
+            for visit in self.existing_for(Visit.objects.order_by(), rows, "date")
         }
+        self.user_id = getattr(self.context.user, "pk", None)
 
     def plan(self, row: Row) -> list[Planned]:
         institution = self.institution_of(row)
@@ -138,16 +140,16 @@ class VisitsKind(WorkKind):
             return []
         if not self.check_assigned(row, instructor, institution):
             return []
-        visit = self.existing.get((instructor.pk, institution.pk, row["date"]))
+        parsed = row.values
+        visit = self.existing.get((instructor.pk, institution.pk, parsed["date"]))
         if visit is None:
             # A new visit is a plain tuple: no model instance for each of 250,000 rows. Its
             # item texts are empty, as a new Visit's are.
             return [Planned(row, NewRecord((
-                instructor.pk, institution.pk, row["date"],
-                bool(row["lesson"]), "", bool(row["policy"]), "",
-                bool(row["hazard_check"]), "", bool(row["ledger"]), "",
-                bool(row["case_talk"]), "", None, row["notes"],
-                getattr(self.context.user, "pk", None))))]
+                instructor.pk, institution.pk, parsed["date"],
+                bool(parsed["lesson"]), "", bool(parsed["policy"]), "",
+                bool(parsed["hazard_check"]), "", bool(parsed["ledger"]), "",
+                bool(parsed["case_talk"]), "", None, parsed["notes"], self.user_id)))]
         values = {"notes": row["notes"]}
         # An item not done keeps no text describing it, as visit_update ensures.
         for item, text_field in ITEM_TEXTS.items():
@@ -171,9 +173,10 @@ class VisitsKind(WorkKind):
     def check_assigned(self, row: Row, instructor: Instructor, institution: Institution) -> bool:
         """A visit is by an instructor holding an assignment to the institution that day."""
         day = row["date"]
-        periods = sorted(self.assignments.get((instructor.pk, institution.pk), []))
+        periods = self.assignments.get((instructor.pk, institution.pk), [])
         if any(start <= day and (end is None or day <= end) for start, end in periods):
             return True
+        periods = sorted(periods)
         known = ("其派驻期间为 " + "、".join(span(start, end) for start, end in periods)
                  if periods else "该指导员从未派驻到该机构")
         row.error("date", f"指导员{instructor.name}（{instructor.number}）在 {fmt(day)} "
