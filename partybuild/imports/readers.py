@@ -18,9 +18,10 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 # A sheet: rows counted as Excel numbers them (title rows included), columns as wide as the
@@ -158,6 +159,15 @@ def decode_csv(data: bytes) -> str:
 
 
 def _read_text(data: bytes) -> list[list]:
+    return list(_iter_text(data))
+
+
+def _iter_text(data: bytes) -> Iterator[list]:
+    """The rows of a text file, one at a time; decoding problems are raised before the first.
+
+    The limits (rows, columns) and a malformed record are raised when the reader reaches
+    them, which for a streamed import may be after earlier rows were checked.
+    """
     text = decode_csv(data)
     if "\x00" in text:
         raise ImportFileError(BINARY_TEXT)
@@ -168,17 +178,22 @@ def _read_text(data: bytes) -> list[list]:
     commas = max((line.count(",") for line in head), default=0)
     utf16 = data.startswith(UTF16_BOMS)
     delimiter = "\t" if tabs > commas or (utf16 and tabs) else ","
-    rows = []
+    return _text_rows(text, delimiter)
+
+
+def _text_rows(text: str, delimiter: str) -> Iterator[list]:
+    count = 0
     try:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-            if len(rows) >= MAX_ROWS:
+            if count >= MAX_ROWS:
                 raise ImportFileError(_too_many_rows())
+            count += 1
             if len(row) > MAX_COLUMNS and any(row[MAX_COLUMNS:]):
                 raise ImportFileError(_too_many_columns())
-            rows.append([_cell(value) for value in row[:MAX_COLUMNS]])
+            # _cell() of a string, which is all the csv module gives.
+            yield [value.strip() for value in row[:MAX_COLUMNS]]
     except csv.Error as error:
         raise ImportFileError(f"CSV 文件格式有误：{error}。") from error
-    return rows
 
 
 # Workbooks -------------------------------------------------------------------------------
@@ -335,8 +350,12 @@ def _find_header(rows: list[list], recognised: Callable[[str], bool]) -> int | N
     return None
 
 
-def _table(rows_iter, recognised, sheet: str) -> tuple[Table | None, list[list]]:
-    """The table of one sheet when its header row is found, else None (and its first rows)."""
+def _table(rows_iter, recognised, sheet: str,
+           stream: bool = False) -> tuple[Table | None, list[list]]:
+    """The table of one sheet when its header row is found, else None (and its first rows).
+
+    With `stream`, the table's rows are an iterator over the rest of the file instead of a
+    list (see read_table)."""
     head = []
     for row in rows_iter:
         head.append(row)
@@ -345,16 +364,37 @@ def _table(rows_iter, recognised, sheet: str) -> tuple[Table | None, list[list]]
     header_index = _find_header(head, recognised) if recognised else None
     if header_index is None:
         return None, head
-    rest = [*head[header_index + 1:], *rows_iter]
-    table = _build(head[header_index], header_index + 1, rest, sheet)
+    if stream:
+        table = _build_streamed(head[header_index], header_index + 1,
+                                chain(head[header_index + 1:], rows_iter), sheet)
+    else:
+        rest = [*head[header_index + 1:], *rows_iter]
+        table = _build(head[header_index], header_index + 1, rest, sheet)
     table.title_rows = [index + 1 for index in range(header_index) if not _is_blank(head[index])]
     return table, head
 
 
-def _build(header: list, header_row: int, rest: list[list], sheet: str) -> Table:
+def _headers(header: list) -> list[str]:
     headers = [str(value).strip() if value is not None else "" for value in header]
     while headers and headers[-1] == "":
         headers.pop()
+    return headers
+
+
+def _build_streamed(header: list, header_row: int, rest: Iterator[list], sheet: str) -> Table:
+    """As _build, the rows an iterator: read (up to) the first data row to know there is one."""
+    headers = _headers(header)
+    width = len(headers)
+    rows = ((number, row + [None] * (width - len(row)) if len(row) < width else row)
+            for number, row in enumerate(rest, start=header_row + 1) if not _is_blank(row))
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError("文件只有表头，没有数据行。")
+    return Table(headers=headers, rows=chain([first], rows), header_row=header_row, sheet=sheet)
+
+
+def _build(header: list, header_row: int, rest: list[list], sheet: str) -> Table:
+    headers = _headers(header)
     rows = [(number, list(row) + [None] * (len(headers) - len(row)))
             for number, row in enumerate(rest, start=header_row + 1) if not _is_blank(row)]
     if not rows:
@@ -372,12 +412,16 @@ def _fallback(rows: list[list], sheet: str) -> Table:
 
 
 def read_table(data: bytes, filename: str,
-               recognised: Callable[[str], bool] | None = None) -> Table:
+               recognised: Callable[[str], bool] | None = None, stream: bool = False) -> Table:
     """Header and non-blank rows of the file; ImportFileError when it cannot be read.
 
     `recognised(name)` says whether a header name (after header_name) is one of the kind's
     columns: the header row is the first of the first 10 rows of a sheet holding two of
     them, and the sheet is the first that has one. Without it, the first non-blank row.
+
+    With `stream`, a CSV whose header row is found comes back with `rows` an iterator that
+    reads the file as it goes (a malformed record or one past the limits then raises
+    ImportFileError during the iteration); in every other case `rows` is a list.
     """
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFileError(
@@ -389,6 +433,10 @@ def read_table(data: bytes, filename: str,
     if kind == "ods":
         raise ImportFileError(ODS_FILE)
     if kind == "text":
+        if stream and recognised is not None:
+            table = _streamed_text(data, recognised)
+            if table is not None:
+                return table
         try:
             rows = _read_text(data)
         except ImportFileError as error:
@@ -428,6 +476,16 @@ def read_table(data: bytes, filename: str,
         raise ImportFileError(EMPTY_FILE)
     # No sheet has a header row: report the first sheet as it is.
     return _fallback(first_sheet[1], first_sheet[0])
+
+
+def _streamed_text(data: bytes, recognised) -> Table | None:
+    """The table of a CSV with its rows streamed, or None when the file needs the list path
+    (it cannot be decoded, or no header row is found): that path then says why."""
+    try:
+        table, _head = _table(_iter_text(data), recognised, "", stream=True)
+    except ImportFileError:
+        return None
+    return table
 
 
 def is_date_cell(value) -> bool:
