@@ -273,7 +273,8 @@ PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS = int(
 PARTYBUILD_REMINDER_VISIT_DAY = int(os.environ.get("PARTYBUILD_REMINDER_VISIT_DAY", "20"))
 
 # Reminders (send_reminders): where links point, how e-mail and group bots are retried, and
-# the thresholds of the six rules (administrators may override them per region).
+# the thresholds of the six rules (administrators may override them per region); the clue
+# and 三同步 thresholds above serve the rules too.
 PARTYBUILD_SITE_URL = os.environ.get("PARTYBUILD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "partybuild@localhost")
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
@@ -290,15 +291,9 @@ PARTYBUILD_REMINDER_HAZARD_DUE_DAYS = int(
     os.environ.get("PARTYBUILD_REMINDER_HAZARD_DUE_DAYS", "3"))
 PARTYBUILD_REMINDER_HAZARD_ESCALATE_DAYS = int(
     os.environ.get("PARTYBUILD_REMINDER_HAZARD_ESCALATE_DAYS", "14"))
-PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS = int(
-    os.environ.get("PARTYBUILD_REMINDER_CLUE_REVIEW_DAYS", "7"))
 PARTYBUILD_REMINDER_INSPECTION_FROM = os.environ.get("PARTYBUILD_REMINDER_INSPECTION_FROM", "12-01")
 PARTYBUILD_REMINDER_CADENCE_WINDOW_DAYS = int(
     os.environ.get("PARTYBUILD_REMINDER_CADENCE_WINDOW_DAYS", "15"))
-# 三同步: a new institution has this many days from opening to be covered, given an
-# instructor and have party building in its charter; only those opened within the window count.
-PARTYBUILD_THREE_SYNC_DAYS = int(os.environ.get("PARTYBUILD_THREE_SYNC_DAYS", "30"))
-PARTYBUILD_THREE_SYNC_WINDOW_DAYS = int(os.environ.get("PARTYBUILD_THREE_SYNC_WINDOW_DAYS", "365"))
 
 LOGGING = {
     "version": 1,
