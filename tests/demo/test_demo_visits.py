@@ -15,6 +15,7 @@ from partybuild.demo.users import ensure_demo_users
 from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Institution
 from partybuild.visits.models import FOUR_ONES, Clue, Hazard, Visit
+from partybuild.visits.timeliness import entry_delay
 from tests.visits.conftest import TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -135,6 +136,16 @@ class TestTheDefaultDemoCity:
                                     closed_out_by__isnull=True).exists()
         # This year's latest hazards include some still within their deadline.
         assert Hazard.objects.filter(rectified_on__isnull=True, deadline__gte=TODAY).exists()
+
+    def test_most_visits_are_entered_on_time_a_few_late_none_before_the_visit(self, seeded):
+        # The on-time rate of the grid and reports reads the entry day; a demo entered
+        # wholesale on the day it was seeded would show every visit late.
+        delays = Counter(entry_delay(visit) for visit in Visit.objects.all())
+        total = sum(delays.values())
+        on_time = sum(n for days, n in delays.items() if days <= 5)
+        assert min(delays) >= 0
+        assert 0.7 * total <= on_time <= 0.9 * total
+        assert delays[0] > 0 and max(delays) > 5
 
     def test_every_visit_hazard_and_clue_keeps_the_rules_the_app_enforces(self, seeded):
         assert_every_record_keeps_the_rules()
