@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import DateTimeField, ExpressionWrapper, F
-from django.db.models.functions import Mod
+from django.db.models.functions import Cast, Mod
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -379,8 +379,9 @@ def _spread_entry_days(city: Region, today: date) -> None:
                    .alias(slot=Mod("id", len(ENTRY_DELAYS))))
     for slot, delay in enumerate(ENTRY_DELAYS):
         demo_visits.filter(slot=slot, date__lte=today - timedelta(days=delay)).update(
-            created_at=ExpressionWrapper(F("date") + timedelta(days=delay) + evening_utc,
-                                         output_field=DateTimeField()))
+            created_at=ExpressionWrapper(
+                Cast(F("date"), DateTimeField()) + timedelta(days=delay) + evening_utc,
+                output_field=DateTimeField()))
 
 
 def seed_demo_visits(city: Region) -> str:
