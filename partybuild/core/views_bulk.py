@@ -162,14 +162,16 @@ class BulkActionView(View):
 
     def render_select(self, form, selected: set, row_errors: dict | None = None):
         row_errors = row_errors or {}
-        candidates = list(self.get_candidates()[:MAX_BULK_ROWS])
+        candidates = list(self.get_candidates()[:MAX_BULK_ROWS + 1])
+        more = len(candidates) > MAX_BULK_ROWS
+        candidates = candidates[:MAX_BULK_ROWS]
         shown = {obj.pk for obj in candidates}
         # A ticked row the filter no longer offers stays on the page, so that the user sees
         # and can untick exactly what was posted.
         extra = [obj for obj in self.lookup([pk for pk in selected if pk not in shown])]
         rows = [{"pk": obj.pk, "cells": self.row_cells(obj), "checked": obj.pk in selected,
                  "error": row_errors.get(obj.pk)} for obj in extra + candidates]
-        context = self.get_context_data(form=form, rows=rows,
+        context = self.get_context_data(form=form, rows=rows, more=more,
                                         row_errors=list(row_errors.values()))
         return render(self.request, self.select_template_name, context)
 

@@ -280,3 +280,16 @@ def test_an_institution_of_another_county_is_a_404(client, alice, successor, cas
                                       "confirm": "1"})
     assert response.status_code == 404
     assert Assignment.objects.count() == 2
+
+
+def test_the_selection_page_lists_at_most_the_maximum_and_says_so(client, alice, branch,
+                                                                   county_a, monkeypatch):
+    from partybuild.core import views_bulk
+    monkeypatch.setattr(views_bulk, "MAX_BULK_ROWS", 2)
+    for name in ("赫山区启航英语培训学校", "赫山区金话筒口才培训中心", "赫山区阳光艺术培训学校"):
+        CoverageFactory(branch=branch, start=date(2022, 1, 1),
+                        institution=InstitutionFactory(region=county_a, name=name))
+    client.force_login(alice)
+    text = page_text(client.get(END_COVERAGES))
+    assert text.count('name="ids"') == 2
+    assert "只列出前 2 条" in text
