@@ -149,7 +149,8 @@ class BulkActionView(View):
                         with transaction.atomic():
                             self.perform_row(obj, form)
                     except ValidationError as error:
-                        errors[obj.pk] = f"{self.row_label(obj)}：{_error_text(error)}"
+                        errors[obj.pk] = gettext("%(row)s：%(message)s") % {
+                            "row": self.row_label(obj), "message": _error_text(error)}
                 raise _DryRunDone
         except _DryRunDone:
             pass
