@@ -144,6 +144,12 @@ def editor_action(obj: str | None = None) -> Row:
                post_out=EDITORS_OUT, post_ok=EDITORS_WRITE)
 
 
+def bulk_action() -> Row:
+    """A bulk action (core.views_bulk): the posted ids name the records, so a POST of the
+    other county's ids is the out-of-scope case, refused with 404 like a single action."""
+    return Row(get=EDITORS, post=EDITORS_POST, post_out=EDITORS_OUT, post_ok=EDITORS_WRITE)
+
+
 def admin_action(obj: str | None = None, post_ok: dict = ADMINS_WRITE) -> Row:
     if obj is None:
         return Row(get=ADMINS, post=ADMINS_POST, post_ok=post_ok)
@@ -221,6 +227,7 @@ EXPECTED: dict[str, Row] = {
     "organisation:coverage_add": editor_action("branch"),
     "organisation:secretary_set": editor_action("branch"),
     "organisation:coverage_end": editor_action("coverage"),
+    "organisation:coverage_bulk_end": bulk_action(),
     "organisation:member_create": editor_action(),
     "organisation:member_update": editor_action("member"),
     "organisation:member_transfer": editor_action("member"),
@@ -243,6 +250,7 @@ EXPECTED: dict[str, Row] = {
     "instructors:assignment_create": editor_action(),
     "instructors:assignment_end": editor_action("assignment"),
     "instructors:assignment_reassign": editor_action("institution"),
+    "instructors:assignment_bulk_reassign": bulk_action(),
     # Visits, hazards, clues: instructors read and record their own.
     "visits:visit_list": Row(get=EVERYONE),
     "visits:visit_create": recorder_form(),
@@ -260,6 +268,7 @@ EXPECTED: dict[str, Row] = {
     "visits:hazard_detail": Row(obj="hazard", get=EVERYONE, get_out=EVERYONE_OUT),
     "visits:hazard_rectify": recorder_form("hazard"),
     "visits:hazard_close_out": editor_action("hazard"),
+    "visits:hazard_bulk_close_out": bulk_action(),
     "visits:hazard_evidence_download": Row(obj="hazard_evidence", get=EVERYONE,
                                            get_out=EVERYONE_OUT, download=True),
     "visits:clue_list": Row(get=EVERYONE),
@@ -437,6 +446,7 @@ BODIES: dict[str, Callable] = {
                                                "start": ON},
     "organisation:secretary_set": lambda c, w: {"member": c.member.pk, "on": ON},
     "organisation:coverage_end": lambda c, w: {"on": LAST_DAY},
+    "organisation:coverage_bulk_end": lambda c, w: {"ids": [c.coverage.pk], "on": LAST_DAY},
     "organisation:member_create": lambda c, w: {
         "number": "DY900001", "name": "周敏", "gender": "female", "status": "full",
         "joined_on": "2015-07-01", "branch": c.branch.pk, "start": ON},
@@ -461,6 +471,8 @@ BODIES: dict[str, Callable] = {
     "instructors:assignment_end": lambda c, w: {"on": LAST_DAY},
     "instructors:assignment_reassign": lambda c, w: {"instructor": c.spare_instructor.pk,
                                                      "on": ON},
+    "instructors:assignment_bulk_reassign": lambda c, w: {
+        "ids": [c.institution.pk], "instructor": c.spare_instructor.pk, "on": ON},
     "visits:visit_create": lambda c, w: {
         "institution": c.institution.pk, "instructor": c.instructor.pk, "date": days_ago(10),
         "lesson": "on", "lesson_topic": "学习党章", "attendees": "10",
@@ -479,6 +491,7 @@ BODIES: dict[str, Callable] = {
     "visits:hazard_rectify": lambda c, w: {"rectified_on": days_ago(5),
                                            "rectification_note": "杂物已清理"},
     "visits:hazard_close_out": lambda c, w: {"on": LAST_DAY},
+    "visits:hazard_bulk_close_out": lambda c, w: {"ids": [c.hazard.pk], "on": LAST_DAY},
     "visits:clue_create": lambda c, w: {"institution": c.institution.pk, "date": days_ago(10),
                                         "description": "周末开设学科类辅导班"},
     "visits:clue_review": lambda c, w: {"substantiated": "on", "reviewed_on": days_ago(5)},

@@ -1,8 +1,10 @@
 """The health check and the base of every list page."""
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -10,13 +12,46 @@ from django_tables2 import SingleTableMixin
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
 
+# The print view (?print=1) shows every filtered row on one page, up to this many: beyond
+# it a browser takes minutes to lay the table out, and nobody files 100 printed pages.
+PRINT_MAX_ROWS = 5000
+
+
+def printing(request) -> bool:
+    """Whether the page is asked for as its print view (?print=1; templates/base.html too)."""
+    return request.GET.get("print") == "1"
+
+
+def filters_in_words(form: forms.BaseForm) -> list[str]:
+    """The active filters as the printed heading states them: "label：value"."""
+    data = getattr(form, "cleaned_data", {}) or {}
+    lines = []
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(value, bool):
+            shown = gettext("是") if value else gettext("否")
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField):
+            shown = str(dict(field.choices).get(value, value))
+        else:
+            shown = str(value)
+        lines.append(gettext("%(label)s：%(value)s") % {"label": field.label, "value": shown})
+    return lines
+
 
 class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
-    """A sortable, filterable, paginated, exportable list; get_queryset returns the selector."""
+    """A sortable, filterable, paginated, exportable, printable list; get_queryset returns the
+    selector."""
 
     def get_table_pagination(self, table):
         if self.export_format():
             return False
+        if printing(self.request):
+            # One page holding every filtered row (up to the cap), so the paginator still
+            # counts them all for the notice when the cap cuts the list.
+            return {"per_page": PRINT_MAX_ROWS}
         # Read at request time so a changed setting (or a test override) applies.
         return {"per_page": settings.LIST_PAGE_SIZE}
 
@@ -29,6 +64,9 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         context["filtered"] = any(
             value for key, value in self.request.GET.items() if key in self.filterset.filters
         )
+        if printing(self.request):
+            context["print_filters"] = filters_in_words(self.filterset.form)
+            context["print_max_rows"] = PRINT_MAX_ROWS
         return context
 
 

@@ -3,14 +3,17 @@
 import copy
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.core.services import fmt
+from partybuild.core.views_bulk import BulkActionView
 from partybuild.core.views_confirm import ConfirmedActionView, describe_changes
 from partybuild.organisation.scoping import institutions_visible_to
+from partybuild.organisation.selectors import today_or
 
 from . import forms, services
 from .models import Assignment, Instructor
@@ -177,3 +180,80 @@ class AssignmentReassign(ConfirmedActionView):
 
     def get_cancel_url(self):
         return reverse("organisation:institution_detail", args=[self.object.pk])
+
+
+class AssignmentBulkReassign(BulkActionView):
+    """Hand several institutions to another instructor from one date (an instructor leaves,
+    a caseload is split): each row goes through services.assignment_reassign, which ends the
+    current assignment the day before and starts the new one, as the single action."""
+
+    form_class = forms.AssignmentReassignForm
+    title = _("批量更换指导员")
+    intro = _("勾选要改派的机构，选择接任指导员和更换日期；原指导员的派驻于前一天结束。")
+    headers = (_("机构"), _("现任指导员"), _("派驻开始日期"))
+
+    def get_initial(self):
+        return {"on": today_or(None)}
+
+    def get_scope(self):
+        return institutions_visible_to(self.request.user)
+
+    def get_candidates(self):
+        current = (Assignment.objects.holding_on(today_or(None))
+                   .filter(institution=OuterRef("pk")).order_by("-start"))
+        rows = (self.get_scope().filter(Exists(current))
+                .annotate(current_instructor=Subquery(current.values("instructor__name")[:1]),
+                          current_since=Subquery(current.values("start")[:1])))
+        instructor = self.request.GET.get("instructor", "")
+        if instructor.isdigit():
+            rows = rows.filter(Exists(current.filter(instructor_id=int(instructor))))
+        return rows.order_by("name", "pk")
+
+    def row_cells(self, obj):
+        since = getattr(obj, "current_since", None)
+        return [obj.name, getattr(obj, "current_instructor", None) or "—",
+                fmt(since) if since else "—"]
+
+    def row_label(self, obj):
+        return gettext("机构“%(institution)s”") % {"institution": obj.name}
+
+    def _current(self, form) -> dict:
+        """Each selected institution's assignment on the change date, read in one query."""
+        if not hasattr(self, "_current_on"):
+            on = form.cleaned_data["on"]
+            self._current_on = {
+                a.institution_id: a for a in Assignment.objects.holding_on(on)
+                .filter(institution__in=self.lookup_ids).select_related("instructor")}
+        return self._current_on
+
+    def render_confirm(self, form, rows):
+        self.lookup_ids = [obj.pk for obj in rows]
+        return super().render_confirm(form, rows)
+
+    def describe_row(self, obj, form):
+        instructor, on = form.cleaned_data["instructor"], form.cleaned_data["on"]
+        current = self._current(form).get(obj.pk)
+        if current is None:
+            return gettext("机构“%(institution)s”在 %(on)s 没有指导员，将从当天起派驻 "
+                           "%(instructor)s。") % {"institution": obj.name, "on": fmt(on),
+                                                 "instructor": instructor.name}
+        return gettext("将从 %(on)s 起由指导员 %(new)s 接替 %(old)s 负责机构“%(institution)s”；"
+                       "%(old)s 的派驻于 %(last)s 结束。") % {
+            "on": fmt(on), "new": instructor.name, "old": current.instructor.name,
+            "institution": obj.name, "last": fmt(on - ONE_DAY)}
+
+    def perform_row(self, obj, form):
+        return services.assignment_reassign(acting_user=self.request.user, institution=obj,
+                                            **form.cleaned_data)
+
+    def success_message(self, count, form):
+        return gettext("已将 %(count)s 家机构改派给指导员 %(instructor)s，自 %(on)s 起生效。") % {
+            "count": count, "instructor": form.cleaned_data["instructor"].name,
+            "on": fmt(form.cleaned_data["on"])}
+
+    def get_success_url(self):
+        instructor = self.request.GET.get("instructor", "")
+        if instructor.isdigit() and instructors_visible_to(self.request.user).filter(
+                pk=int(instructor)).exists():
+            return reverse("instructors:instructor_detail", args=[int(instructor)])
+        return reverse("instructors:instructor_list")

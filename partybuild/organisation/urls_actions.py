@@ -14,6 +14,7 @@ urlpatterns = [
     path("branches/<int:pk>/merge/", views.BranchMerge.as_view(), name="branch_merge"),
     path("branches/<int:pk>/coverage/new/", views.CoverageAdd.as_view(), name="coverage_add"),
     path("branches/<int:pk>/secretary/", views.SecretarySet.as_view(), name="secretary_set"),
+    path("coverage/bulk-end/", views.CoverageBulkEnd.as_view(), name="coverage_bulk_end"),
     path("coverage/<int:pk>/end/", views.CoverageEnd.as_view(), name="coverage_end"),
     path("members/new/", views.MemberCreate.as_view(), name="member_create"),
     path("members/<int:pk>/edit/", views.MemberUpdate.as_view(), name="member_update"),

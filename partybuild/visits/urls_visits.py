@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bulk
 
 urlpatterns = [
     path("", views.VisitList.as_view(), name="visit_list"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("hazards/new/", views.hazard_create, name="hazard_create"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),
     path("hazards/<int:pk>/rectify/", views.hazard_rectify, name="hazard_rectify"),
+    path("hazards/bulk-close-out/", views_bulk.HazardBulkCloseOut.as_view(),
+         name="hazard_bulk_close_out"),
     path("hazards/<int:pk>/close-out/", views.HazardCloseOut.as_view(), name="hazard_close_out"),
     path("hazards/evidence/<int:pk>/", views.hazard_evidence_download,
          name="hazard_evidence_download"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from partybuild.core.access import structure_reader_required
 from partybuild.core.exports import EXPORT_PARAM
+from partybuild.core.views import PRINT_MAX_ROWS, filters_in_words, printing
 
 from .completeness import completeness_export, completeness_grid
 from .completeness_xlsx import completeness_xlsx_response
@@ -22,6 +23,14 @@ def completeness(request):
         return completeness_xlsx_response(
             completeness_export(user=request.user, filters=filters, day=day),
             on_time=grid_on_time(user=request.user, filters=filters))
+    if printing(request):
+        # The print view: every filtered institution on one page (up to the print cap).
+        grid = completeness_grid(user=request.user, filters=filters, day=day, page=1,
+                                 page_size=PRINT_MAX_ROWS)
+        return render(request, "visits/completeness.html", {
+            "form": form, "grid": grid, "print_filters": filters_in_words(form),
+            "print_max_rows": PRINT_MAX_ROWS,
+            "on_time": grid_on_time(user=request.user, filters=filters)})
     grid = completeness_grid(user=request.user, filters=filters, day=day,
                              page=request.GET.get("page", 1))
     return render(request, "visits/completeness.html", {

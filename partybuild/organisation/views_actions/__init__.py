@@ -10,13 +10,14 @@ from .branches import (
     CoverageEnd,
     SecretarySet,
 )
+from .bulk import CoverageBulkEnd
 from .institutions import InstitutionCover, InstitutionCreate, InstitutionUpdate
 from .members import MemberCreate, MemberTransfer, MemberTransferOut, MemberUpdate
 from .pairings import PairingCreate, PairingEnd
 
 __all__ = [
     "BranchCreate", "BranchDissolve", "BranchMerge", "BranchUpdate", "CoverageAdd",
-    "CoverageEnd", "SecretarySet", "InstitutionCover", "InstitutionCreate",
+    "CoverageEnd", "CoverageBulkEnd", "SecretarySet", "InstitutionCover", "InstitutionCreate",
     "InstitutionUpdate", "MemberCreate",
     "MemberTransfer", "MemberTransferOut", "MemberUpdate", "PairingCreate", "PairingEnd",
 ]
