@@ -16,7 +16,7 @@ GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
 
 class ScoreTable(UserAwareTable):
     name = tables.Column(_("机构名称"), accessor="institution__name",
-                         order_by=("institution__name",))
+                         order_by=("institution__name_key", "pk"))
     credit_code = tables.Column(_("统一社会信用代码"), accessor="institution__credit_code")
     region = tables.Column(_("所属区划"), accessor="institution__region__name",
                            order_by=("institution__region__code",))

@@ -268,7 +268,7 @@ def grid_institutions(*, user, filters: GridFilters) -> QuerySet[Institution]:
     return institutions.select_related("region").annotate(
         instructor_pk=Subquery(assignment.values("instructor_id")[:1]),
         instructor_name=Subquery(assignment.values("instructor__name")[:1]),
-    ).order_by("name", "pk")
+    ).order_by("name_key", "pk")
 
 
 def items_by_month(*, institutions: QuerySet | Iterable[int],

@@ -16,7 +16,7 @@ from .selectors import hazard_tab_q, month_end, parse_month
 def visible_instructors(request):
     if request is None:
         return Instructor.objects.none()
-    return instructors_visible_to(request.user).order_by("name", "number")
+    return instructors_visible_to(request.user).order_by("name_key", "number")
 
 
 class ScopedListFilter(filters.FilterSet):

@@ -31,10 +31,12 @@ class VisitTable(UserAwareTable):
     date = tables.DateColumn(verbose_name=_("走访日期"), format=DATE_FORMAT,
                              linkify=("visits:visit_detail", [tables.A("pk")]))
     institution = tables.Column(_("机构"), accessor="institution__name",
+                                order_by=("institution__name_key", "pk"),
                                 linkify=("visits:visit_detail", [tables.A("pk")]))
     region = tables.Column(_("区划"), accessor="institution__region__name",
                            order_by=("institution__region__code",))
-    instructor = tables.Column(_("指导员"), accessor="instructor__name")
+    instructor = tables.Column(_("指导员"), accessor="instructor__name",
+                               order_by=("instructor__name_key", "pk"))
     lesson = ItemColumn(verbose_name=_("上党课"))
     policy = ItemColumn(verbose_name=_("讲政策"))
     hazard_check = ItemColumn(verbose_name=_("排隐患"))
@@ -67,10 +69,12 @@ class HazardTable(UserAwareTable):
     found_on = tables.DateColumn(verbose_name=_("发现日期"), format=DATE_FORMAT,
                                  linkify=("visits:hazard_detail", [tables.A("pk")]))
     institution = tables.Column(_("机构"), accessor="institution__name",
+                                order_by=("institution__name_key", "pk"),
                                 linkify=("visits:hazard_detail", [tables.A("pk")]))
     region = tables.Column(_("区划"), accessor="institution__region__name",
                            order_by=("institution__region__code",))
-    instructor = tables.Column(_("指导员"), accessor="instructor__name")
+    instructor = tables.Column(_("指导员"), accessor="instructor__name",
+                               order_by=("instructor__name_key", "pk"))
     category = tables.Column(_("类别"))
     severity = tables.Column(_("等级"))
     description = tables.Column(_("描述"))
@@ -107,10 +111,12 @@ class ClueTable(UserAwareTable):
     date = tables.DateColumn(verbose_name=_("日期"), format=DATE_FORMAT,
                              linkify=("visits:clue_detail", [tables.A("pk")]))
     institution = tables.Column(_("机构"), accessor="institution__name",
+                                order_by=("institution__name_key", "pk"),
                                 linkify=("visits:clue_detail", [tables.A("pk")]))
     region = tables.Column(_("区划"), accessor="institution__region__name",
                            order_by=("institution__region__code",))
-    instructor = tables.Column(_("指导员"), accessor="instructor__name")
+    instructor = tables.Column(_("指导员"), accessor="instructor__name",
+                               order_by=("instructor__name_key", "pk"))
     description = tables.Column(_("线索描述"))
     reviewed_on = tables.DateColumn(verbose_name=_("核查日期"), format=DATE_FORMAT)
     substantiated = tables.Column(_("是否查实"))
