@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "partybuild.accounts"
-    verbose_name = "用户与权限"
+    verbose_name = _("用户与权限")
 
 
 class LoginProtectionConfig(AxesAppConfig):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -42,7 +43,8 @@ class Instructor(NaturallyNamed, models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.number}）"
+        # Full-width brackets in Chinese, ASCII ones in English.
+        return gettext("%(name)s（%(number)s）") % {"name": self.name, "number": self.number}
 
 
 class Assignment(Period):

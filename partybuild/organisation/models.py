@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -220,7 +221,8 @@ class Member(NaturallyNamed, models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.number}）"
+        # Full-width brackets in Chinese, ASCII ones in English.
+        return gettext("%(name)s（%(number)s）") % {"name": self.name, "number": self.number}
 
 
 class Membership(Period):

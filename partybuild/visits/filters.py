@@ -9,7 +9,7 @@ from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL, search_filter, visible_regions
 from partybuild.organisation.selectors import today_or
 
-from .models import Clue, Hazard, Visit
+from .models import SEVERITY, Clue, Hazard, Visit
 from .selectors import hazard_tab_q, month_end, parse_month
 
 
@@ -80,7 +80,7 @@ class HazardFilter(ScopedListFilter):
     instructor = instructor_filter()
     category = filters.ChoiceFilter(label=_("类别"), choices=Hazard.Category.choices,
                                     empty_label=ALL)
-    severity = filters.ChoiceFilter(label=_("等级"), choices=Hazard.Severity.choices,
+    severity = filters.ChoiceFilter(label=SEVERITY, choices=Hazard.Severity.choices,
                                     empty_label=ALL)
 
     class Meta:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.organisation.selectors import today_or
 from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
 
-from .models import Clue, Hazard, Visit
+from .models import SEVERITY, Clue, Hazard, Visit
 from .selectors import HAZARD_STATES, hazard_state
 
 DATE_FORMAT = "Y-m-d"
@@ -76,7 +76,7 @@ class HazardTable(UserAwareTable):
     instructor = tables.Column(_("指导员"), accessor="instructor__name",
                                order_by=("instructor__name_key", "pk"))
     category = tables.Column(_("类别"))
-    severity = tables.Column(_("等级"))
+    severity = tables.Column(SEVERITY)
     description = tables.Column(_("描述"))
     deadline = tables.DateColumn(verbose_name=_("整改期限"), format=DATE_FORMAT)
     state = tables.Column(_("状态"), empty_values=(), orderable=False)
