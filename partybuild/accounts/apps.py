@@ -4,8 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    # This module defines two configs, so Django would not pick this one by itself and the
+    # admin index showed the bare label "ACCOUNTS".
+    default = True
     name = "partybuild.accounts"
-    verbose_name = "用户与权限"
+    verbose_name = _("用户与权限")
 
 
 class LoginProtectionConfig(AxesAppConfig):

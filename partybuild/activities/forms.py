@@ -82,7 +82,7 @@ class ActivityForm(ScopedForm):
 
     def __init__(self, *args, with_files: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches_visible_to(self.user).order_by("name")
+        self.fields["branch"].queryset = branches_visible_to(self.user).order_by("name_key", "pk")
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["school_branch"].queryset = paired_school_branches(self.user)
         if not with_files:

@@ -108,7 +108,7 @@ def activity_detail(*, user, pk: int) -> ActivityDetail:
         covered = Coverage.objects.filter(branch=activity.branch_id).holding_on(activity.date)
         institutions = list(
             institutions_visible_to(user).filter(pk__in=covered.values("institution"))
-            .order_by("name")
+            .order_by("name_key", "pk")
         )
     entries = timeline(HistorySource(Activity, Q(id=activity.pk)))
     return ActivityDetail(activity, evidence, institutions, entries)
@@ -328,7 +328,7 @@ def region_cadence(*, user, year: int, region: Region | None = None,
         .filter(founded_on__lte=date(year, 12, 31))
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=date(year, 1, 1)))
         .select_related("committee__region")
-        .order_by("name", "pk")
+        .order_by("name_key", "pk")
     )
     if region is not None:
         branches = branches.filter(committee__region__path__startswith=region.path)

@@ -12,11 +12,12 @@ class ActivityTable(UserAwareTable):
     date = tables.DateColumn(verbose_name=_("日期"), format="Y-m-d")
     title = tables.Column(_("主题"), linkify=("activities:activity_detail", [tables.A("pk")]))
     kind = tables.Column(_("类型"))
-    branch = tables.Column(_("支部"), accessor="branch__name", order_by=("branch__name",))
+    branch = tables.Column(_("支部"), accessor="branch__name", order_by=("branch__name_key",))
     region = tables.Column(_("所属区划"), accessor="branch__committee__region__name",
                            order_by=("branch__committee__region__code",))
     school_branch = tables.Column(_("结对学校支部"), accessor="school_branch",
-                                  order_by=("school_branch__school", "school_branch__name"))
+                                  order_by=("school_branch__school_key",
+                                            "school_branch__name_key"))
     attendees = tables.Column(_("参加人数"))
     evidence_count = tables.Column(_("佐证材料"))
 

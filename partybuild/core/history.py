@@ -60,7 +60,10 @@ def timeline(*sources: HistorySource) -> list[TimelineEntry]:
     names = _related_names(fetched)
     entries = []
     for source, records in fetched:
-        fields = [f for f in source.model._meta.concrete_fields if not f.primary_key]
+        # Fields left out of the history (derived sort keys) have nothing to show.
+        kept = {f.attname for f in source.model.history.model._meta.concrete_fields}
+        fields = [f for f in source.model._meta.concrete_fields
+                  if not f.primary_key and f.attname in kept]
         subject = str(source.model._meta.verbose_name)
         previous: dict = {}
         for record in records:

@@ -48,3 +48,64 @@ def natural_key(name: str) -> tuple:
 def natural_sorted(items, key=lambda item: item.name):
     """The items sorted by natural_key of key(item) (by default their name)."""
     return sorted(items, key=lambda item: natural_key(key(item)))
+
+
+# --- The stored key ----------------------------------------------------------------------
+#
+# Lists that are paginated and sorted by the database cannot use natural_key (a Python
+# tuple), so each named model stores natural_key flattened into a string, `name_key`, and
+# sorts on it. The string is made only of the characters 0-9 and a-f: every collation (SQLite's
+# binary one, PostgreSQL's C or en_US/zh_CN ones) orders such strings the same way, byte by
+# byte, so both databases agree where they would order the names themselves differently.
+#
+# The parts of natural_key alternate text, number, text, … (re.split with one group), so
+# position alone tells which is which:
+#   text:   each character as "1" + six hex digits of its case-folded code point, then "0"
+#           (the end sorts before any further character: 机构 before 机构甲);
+#   number: two decimal digits giving the count of digits, then the digits (2 "012" before
+#           10 "0210"), numbers over 99 digits long are clipped.
+# The key is clipped at SORT_KEY_LENGTH (about 55 characters of name); names equal that far
+# sort by their primary key, the tie-breaker every list adds.
+
+SORT_KEY_LENGTH = 400
+
+
+def sort_key(name: str) -> str:
+    """natural_key(name) as a string in the same order, stable under any collation."""
+    out = []
+    for index, part in enumerate(_RUN.split(name or "")):
+        if index % 2 == 0:
+            out.extend(f"1{ord(ch):06x}" for ch in part.casefold())
+            out.append("0")
+        else:
+            number = int(part) if part.isdigit() else chinese_number(part)
+            digits = str(number)[:99]
+            out.append(f"{len(digits):02d}{digits}")
+    return "".join(out)[:SORT_KEY_LENGTH]
+
+
+def fill_sort_keys(objs) -> None:
+    """Set the stored keys of each object that has them, for the bulk writes that bypass
+    save() (imports, demo data); a no-op on objects of other models."""
+    for obj in objs:
+        for target, source in getattr(obj, "sort_keys", {}).items():
+            setattr(obj, target, sort_key(getattr(obj, source)))
+
+
+def sort_key_fields(model, fields) -> list:
+    """fields, plus the stored keys whose source is among them (for bulk_update)."""
+    extra = [target for target, source in getattr(model, "sort_keys", {}).items()
+             if source in fields and target not in fields]
+    return list(fields) + extra
+
+
+class NaturallyNamed:
+    """Model mixin: keeps each stored key (target field -> source field) in step on save()."""
+
+    sort_keys = {"name_key": "name"}
+
+    def save(self, *args, **kwargs):
+        fill_sort_keys([self])
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = sort_key_fields(type(self), kwargs["update_fields"])
+        super().save(*args, **kwargs)

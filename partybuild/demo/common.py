@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from partybuild.accounts.models import User
+from partybuild.core.natural import fill_sort_keys
 from partybuild.organisation.models import Institution, Member
 from partybuild.regions.models import Region
 
@@ -266,6 +267,7 @@ def bulk_with_history(model, objs: list, day_of: Callable | None = None, *, hour
                       by_recorder: bool = False) -> list:
     """Insert in batches with a "created" history entry dated on each record's own day at
     `hour`; work records (by_recorder) also name the user who recorded them."""
+    fill_sort_keys(objs)  # bulk_create bypasses save(), which keeps the natural-order keys
     for obj in objs:
         if day_of is not None:
             obj._history_date = timezone.make_aware(datetime.combine(day_of(obj), time(hour)))

@@ -52,14 +52,14 @@ def clean_query(raw: str | None) -> str:
 def _institutions(user, query: str, limit: int) -> list[Hit]:
     rows = (institutions_visible_to(user)
             .filter(Q(name__icontains=query) | Q(credit_code__istartswith=query))
-            .select_related("region").order_by("name")[:limit])
+            .select_related("region").order_by("name_key", "pk")[:limit])
     return [Hit(i.name, f"{i.credit_code} · {i.region.name}",
                 reverse("organisation:institution_detail", args=[i.pk])) for i in rows]
 
 
 def _branches(user, query: str, limit: int) -> list[Hit]:
     rows = (branches_visible_to(user).filter(name__icontains=query)
-            .select_related("committee").order_by("name")[:limit])
+            .select_related("committee").order_by("name_key", "pk")[:limit])
     return [Hit(b.name, b.committee.name, reverse("organisation:branch_detail", args=[b.pk]))
             for b in rows]
 
@@ -67,7 +67,7 @@ def _branches(user, query: str, limit: int) -> list[Hit]:
 def _members(user, query: str, limit: int) -> list[Hit]:
     rows = (members_visible_to(user)
             .filter(Q(name__icontains=query) | Q(number__istartswith=query))
-            .order_by("name", "number")[:limit])
+            .order_by("name_key", "number")[:limit])
     return [Hit(m.name, m.number, reverse("organisation:member_detail", args=[m.pk]))
             for m in rows]
 
@@ -75,7 +75,7 @@ def _members(user, query: str, limit: int) -> list[Hit]:
 def _instructors(user, query: str, limit: int) -> list[Hit]:
     rows = (instructors_visible_to(user)
             .filter(Q(name__icontains=query) | Q(number__istartswith=query))
-            .order_by("name", "number")[:limit])
+            .order_by("name_key", "number")[:limit])
     return [Hit(i.name, f"{i.number} · {i.source_org}",
                 reverse("instructors:instructor_detail", args=[i.pk])) for i in rows]
 

@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from partybuild.core.natural import fill_sort_keys, sort_key_fields
+
 from .parsing import CellError, text
 from .readers import ImportFileError, Table, header_name, is_ignored_header, read_table
 
@@ -200,11 +202,14 @@ def write_planned(model, planned: list[Planned], user) -> None:
     """Bulk-create the new records and bulk-update the changed ones of one model."""
     new = [item.instance for item in planned if item.is_new]
     changed = [item for item in planned if not item.is_new and item.changed]
+    # Bulk writes bypass save(): the natural-order name keys are set here.
+    fill_sort_keys(item.instance for item in planned)
     has_history = hasattr(model, "history")
     # Updates first: a file that ends a stored period and starts the next one must free the
     # days before PostgreSQL's exclusion constraints see the new period.
     if changed:
-        fields = sorted({name for item in changed for name in item.changed})
+        fields = sort_key_fields(model, sorted({name for item in changed
+                                                for name in item.changed}))
         objects = [item.instance for item in changed]
         if has_history:
             bulk_update_with_history(objects, model, fields, batch_size=BATCH_SIZE,

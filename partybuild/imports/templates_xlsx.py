@@ -147,7 +147,7 @@ def column_note(column: Column) -> str:
     limit = max_length(column)
     if limit is not None:
         notes.append(gettext("最多 %(limit)s 个字") % {"limit": limit})
-    return "；".join(notes)
+    return gettext("；").join(notes)
 
 
 @dataclass(frozen=True)

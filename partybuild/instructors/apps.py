@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InstructorsConfig(AppConfig):
     name = "partybuild.instructors"
-    verbose_name = "党建指导员"
+    verbose_name = _("党建指导员")

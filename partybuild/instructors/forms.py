@@ -18,7 +18,7 @@ from .services import INSTRUCTOR_FIELDS
 
 def instructor_choices(user):
     """Instructors the user may assign: those selected in, or serving in, their regions."""
-    return instructors_visible_to(user).order_by("name", "number")
+    return instructors_visible_to(user).order_by("name_key", "number")
 
 
 class InstructorForm(ScopedModelForm):
@@ -45,7 +45,8 @@ class AssignmentCreateForm(ScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["instructor"].queryset = instructor_choices(self.user)
-        self.fields["institution"].queryset = institutions_visible_to(self.user).order_by("name")
+        self.fields["institution"].queryset = (
+            institutions_visible_to(self.user).order_by("name_key"))
 
 
 class AssignmentEndForm(ScopedForm):

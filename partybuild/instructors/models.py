@@ -2,19 +2,24 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partybuild.core.natural import SORT_KEY_LENGTH, NaturallyNamed
 from partybuild.core.periods import Period, period_end_after_start_constraint
 
 
-class Instructor(models.Model):
+class Instructor(NaturallyNamed, models.Model):
     class SourceType(models.TextChoices):
         EDUCATION_BUREAU = "education_bureau", _("教育行政部门")
         PUBLIC_SCHOOL = "public_school", _("公办学校")
 
     number = models.CharField(_("指导员编号"), max_length=40, unique=True)
     name = models.CharField(_("姓名"), max_length=60)
+    # The name in natural order (core.natural.sort_key), kept by save() and the bulk writes.
+    name_key = models.CharField(_("名称排序键"), max_length=SORT_KEY_LENGTH, editable=False,
+                                db_index=True, default="")
     source_type = models.CharField(_("来源类型"), max_length=20, choices=SourceType.choices)
     source_org = models.CharField(_("来源单位"), max_length=200)
     title = models.CharField(_("职务"), max_length=100, blank=True)
@@ -30,7 +35,7 @@ class Instructor(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="instructor")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         verbose_name = _("党建指导员")
@@ -38,7 +43,8 @@ class Instructor(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.number}）"
+        # Full-width brackets in Chinese, ASCII ones in English.
+        return gettext("%(name)s（%(number)s）") % {"name": self.name, "number": self.number}
 
 
 class Assignment(Period):

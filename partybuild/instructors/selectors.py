@@ -76,5 +76,5 @@ def assignments_ending_soon(*, user, day: date | None = None,
         scope(Assignment.objects.holding_on(day), user, "institution__region")
         .filter(end__isnull=False, end__lte=day + timedelta(days=within_days))
         .filter(~Exists(successor))
-        .select_related("institution", "instructor").order_by("end", "institution__name")
+        .select_related("institution", "instructor").order_by("end", "institution__name_key")
     )

@@ -12,7 +12,8 @@ from .models import Instructor
 class InstructorTable(UserAwareTable):
     number = tables.Column(_("指导员编号"),
                            linkify=("instructors:instructor_detail", [tables.A("pk")]))
-    name = tables.Column(_("姓名"), linkify=("instructors:instructor_detail", [tables.A("pk")]))
+    name = tables.Column(_("姓名"), linkify=("instructors:instructor_detail", [tables.A("pk")]),
+                         order_by=("name_key", "pk"))
     source_type = tables.Column(_("来源类型"))
     source_org = tables.Column(_("来源单位"))
     title = tables.Column(_("职务"))

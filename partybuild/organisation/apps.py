@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationConfig(AppConfig):
     name = "partybuild.organisation"
-    verbose_name = "组织架构"
+    verbose_name = _("组织架构")
 
     def ready(self):
         from .figures_stamp import install_after_migrate

@@ -21,7 +21,7 @@ from .services import INSTITUTION_FIELDS
 
 def active_branches(user):
     """Branches the user may see that have not been dissolved."""
-    return branches_visible_to(user).filter(dissolved_on__isnull=True).order_by("name")
+    return branches_visible_to(user).filter(dissolved_on__isnull=True).order_by("name_key", "pk")
 
 
 class InstitutionForm(ScopedModelForm):
@@ -64,7 +64,8 @@ class CoverageAddForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions_visible_to(self.user).order_by("name")
+        self.fields["institution"].queryset = (
+            institutions_visible_to(self.user).order_by("name_key"))
 
 
 class InstitutionCoverForm(ScopedForm):
@@ -114,7 +115,7 @@ class MemberCreateForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = active_branches(self.user)
-        self.fields["employer"].queryset = institutions_visible_to(self.user).order_by("name")
+        self.fields["employer"].queryset = institutions_visible_to(self.user).order_by("name_key")
 
 
 class MemberUpdateForm(ScopedModelForm):
@@ -134,7 +135,7 @@ class MemberTransferForm(ScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].queryset = active_branches(self.user)
-        self.fields["employer"].queryset = institutions_visible_to(self.user).order_by("name")
+        self.fields["employer"].queryset = institutions_visible_to(self.user).order_by("name_key")
 
 
 class MemberTransferOutForm(ScopedForm):
@@ -149,7 +150,7 @@ class SecretarySetForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = (
             members_visible_to(self.user).filter(memberships__branch=branch)
-            .distinct().order_by("name")
+            .distinct().order_by("name_key", "pk")
         )
 
 

@@ -4,10 +4,12 @@ from datetime import date
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partybuild.core.credit_code import validate_credit_code
+from partybuild.core.natural import SORT_KEY_LENGTH, NaturallyNamed
 from partybuild.core.periods import Period, period_end_after_start_constraint
 
 # Region lives one layer down; it stays importable from here, where the code long found it.
@@ -46,7 +48,7 @@ class InstitutionQuerySet(models.QuerySet):
         )
 
 
-class Institution(models.Model):
+class Institution(NaturallyNamed, models.Model):
     """A private training institution (校外培训机构)."""
 
     class Category(models.TextChoices):
@@ -66,6 +68,9 @@ class Institution(models.Model):
         CLOSED = "closed", _("已停办")
 
     name = models.CharField(_("机构名称"), max_length=200)
+    # The name in natural order (core.natural.sort_key), kept by save() and the bulk writes.
+    name_key = models.CharField(_("名称排序键"), max_length=SORT_KEY_LENGTH, editable=False,
+                                db_index=True, default="")
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True,
                                    validators=[validate_credit_code])
     permit_no = models.CharField(_("办学许可证号"), max_length=60, blank=True)
@@ -84,16 +89,15 @@ class Institution(models.Model):
     charter_includes_party_building = models.BooleanField(_("党建写入章程"), default=False)
     staff_count = models.PositiveIntegerField(_("从业人员数"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
     objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("培训机构")
         verbose_name_plural = _("培训机构")
-        ordering = ["name"]
-        # List pages and the completeness grid show 50 or 100 institutions in name order:
-        # the index reads the first page without sorting the whole region.
-        indexes = [models.Index(fields=["name", "id"], name="institution_name_id_idx")]
+        # List pages and the completeness grid show 50 or 100 institutions in natural name
+        # order: name_key's own index reads the first page without sorting the whole region.
+        ordering = ["name_key", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
@@ -128,7 +132,7 @@ class BranchQuerySet(models.QuerySet):
         )
 
 
-class Branch(models.Model):
+class Branch(NaturallyNamed, models.Model):
     """A party branch, standalone (one institution) or joint (several pooled)."""
 
     class Kind(models.TextChoices):
@@ -136,19 +140,22 @@ class Branch(models.Model):
         JOINT = "joint", _("联合党支部")
 
     name = models.CharField(_("支部名称"), max_length=200, unique=True)
+    # The name in natural order (core.natural.sort_key), kept by save() and the bulk writes.
+    name_key = models.CharField(_("名称排序键"), max_length=SORT_KEY_LENGTH, editable=False,
+                                db_index=True, default="")
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     committee = models.ForeignKey(Committee, verbose_name=_("上级党委"), on_delete=models.PROTECT,
                                   related_name="branches")
     founded_on = models.DateField(_("成立日期"))
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
     objects = BranchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("党支部")
         verbose_name_plural = _("党支部")
-        ordering = ["name"]
+        ordering = ["name_key", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("founded_on")),
@@ -188,7 +195,7 @@ class Coverage(Period):
         return f"{self.branch} → {self.institution}"
 
 
-class Member(models.Model):
+class Member(NaturallyNamed, models.Model):
     """A party member; where they belong over time is in Membership."""
 
     class Gender(models.TextChoices):
@@ -201,11 +208,14 @@ class Member(models.Model):
 
     number = models.CharField(_("党员编号"), max_length=40, unique=True)
     name = models.CharField(_("姓名"), max_length=60)
+    # The name in natural order (core.natural.sort_key), kept by save() and the bulk writes.
+    name_key = models.CharField(_("名称排序键"), max_length=SORT_KEY_LENGTH, editable=False,
+                                db_index=True, default="")
     gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, blank=True)
     status = models.CharField(_("类别"), max_length=20, choices=Status.choices)
     joined_on = models.DateField(_("入党日期"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         verbose_name = _("党员")
@@ -213,7 +223,8 @@ class Member(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.number}）"
+        # Full-width brackets in Chinese, ASCII ones in English.
+        return gettext("%(name)s（%(number)s）") % {"name": self.name, "number": self.number}
 
 
 class Membership(Period):
@@ -243,20 +254,26 @@ class Membership(Period):
         return f"{self.member} @ {self.branch}"
 
 
-class SchoolBranch(models.Model):
+class SchoolBranch(NaturallyNamed, models.Model):
     """A public school's party branch, a pairing partner (结对共建)."""
 
     name = models.CharField(_("学校支部"), max_length=200)
     school = models.CharField(_("学校"), max_length=200)
+    # The name in natural order (core.natural.sort_key), kept by save() and the bulk writes.
+    name_key = models.CharField(_("名称排序键"), max_length=SORT_KEY_LENGTH, editable=False,
+                                db_index=True, default="")
+    school_key = models.CharField(_("学校排序键"), max_length=SORT_KEY_LENGTH, editable=False,
+                                  db_index=True, default="")
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="school_branches")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key", "school_key"])
+    sort_keys = {"name_key": "name", "school_key": "school"}
 
     class Meta:
         verbose_name = _("学校党支部")
         verbose_name_plural = _("学校党支部")
-        ordering = ["school", "name"]
+        ordering = ["school_key", "name_key", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["name", "school"], name="school_branch_natural_key"),
         ]

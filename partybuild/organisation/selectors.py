@@ -126,7 +126,7 @@ def annotate_institutions(institutions: QuerySet[Institution], day: date) -> Que
 def institution_list(*, user, day: date | None = None) -> QuerySet[Institution]:
     """Institutions the user may see, with today's coverage, instructor and status."""
     day = today_or(day)
-    return annotate_institutions(institutions_visible_to(user), day).order_by("name", "pk")
+    return annotate_institutions(institutions_visible_to(user), day).order_by("name_key", "pk")
 
 
 @dataclass
@@ -189,7 +189,7 @@ def annotate_branches(branches: QuerySet[Branch], day: date) -> QuerySet:
 def branch_list(*, user, day: date | None = None) -> QuerySet[Branch]:
     """Branches the user may see, with today's counts, secretary and active flag."""
     day = today_or(day)
-    return annotate_branches(branches_visible_to(user), day).order_by("name", "pk")
+    return annotate_branches(branches_visible_to(user), day).order_by("name_key", "pk")
 
 
 @dataclass
@@ -335,7 +335,7 @@ def pairing_list(*, user, day: date | None = None) -> QuerySet[Pairing]:
         scope(Pairing.objects.all(), user, "branch__committee__region")
         .select_related("branch", "school_branch")
         .annotate(holding_today=flag(holding_on_q(day)))
-        .order_by("-holding_today", "branch__name", "-start")
+        .order_by("-holding_today", "branch__name_key", "-start")
     )
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import Institution, Member, Pairing
 
 TABLE_TEMPLATE = "core/_table.html"
+# Sorting by a name column sorts by its natural-order key (core.natural): 第二 before 第十.
+NAME_ORDER = ("name_key", "pk")
 
 
 def badge(text, tone: str = ""):
@@ -43,7 +45,7 @@ STATUS_TONES = {
 
 class InstitutionTable(UserAwareTable):
     name = tables.Column(_("机构名称"), linkify=("organisation:institution_detail",
-                                              [tables.A("pk")]))
+                                              [tables.A("pk")]), order_by=NAME_ORDER)
     credit_code = tables.Column(_("统一社会信用代码"))
     region = tables.Column(_("所属区划"), accessor="region__name", order_by=("region__code",))
     category = tables.Column(_("类别"))
@@ -84,7 +86,8 @@ class InstitutionTable(UserAwareTable):
 
 
 class BranchTable(UserAwareTable):
-    name = tables.Column(_("支部名称"), linkify=("organisation:branch_detail", [tables.A("pk")]))
+    name = tables.Column(_("支部名称"), linkify=("organisation:branch_detail", [tables.A("pk")]),
+                         order_by=NAME_ORDER)
     kind = tables.Column(_("类型"))
     committee = tables.Column(_("上级党委"), accessor="committee__name")
     founded_on = tables.DateColumn(verbose_name=_("成立日期"), format="Y-m-d")
@@ -114,7 +117,8 @@ class BranchTable(UserAwareTable):
 
 class MemberTable(UserAwareTable):
     number = tables.Column(_("党员编号"), linkify=("organisation:member_detail", [tables.A("pk")]))
-    name = tables.Column(_("姓名"), linkify=("organisation:member_detail", [tables.A("pk")]))
+    name = tables.Column(_("姓名"), linkify=("organisation:member_detail", [tables.A("pk")]),
+                         order_by=NAME_ORDER)
     gender = tables.Column(_("性别"))
     status = tables.Column(_("类别"))
     joined_on = tables.DateColumn(verbose_name=_("入党日期"), format="Y-m-d")
@@ -150,10 +154,12 @@ class MemberTable(UserAwareTable):
 
 
 class PairingTable(UserAwareTable):
-    branch = tables.Column(_("支部"), accessor="branch__name",
+    branch = tables.Column(_("支部"), accessor="branch__name", order_by=("branch__name_key",),
                            linkify=("organisation:branch_detail", [tables.A("branch_id")]))
-    school = tables.Column(_("学校"), accessor="school_branch__school")
-    school_branch = tables.Column(_("学校支部"), accessor="school_branch__name")
+    school = tables.Column(_("学校"), accessor="school_branch__school",
+                           order_by=("school_branch__school_key",))
+    school_branch = tables.Column(_("学校支部"), accessor="school_branch__name",
+                                  order_by=("school_branch__name_key",))
     start = tables.DateColumn(verbose_name=_("开始日期"), format="Y-m-d")
     end = tables.DateColumn(verbose_name=_("结束日期"), format="Y-m-d")
     holding_today = tables.Column(_("状态"))

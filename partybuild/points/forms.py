@@ -4,6 +4,8 @@ the form before the confirmation page rather than after it."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.core.forms import ScopedForm, date_field
@@ -24,9 +26,10 @@ def reason_field(help_text) -> forms.CharField:
 class PointEntryForm(ScopedForm):
     date = date_field(_("日期"), help_text=_("加分或扣分事项发生的日期，计入该日期所在年度。"))
     # No decimal_places here: the service's own message explains the one-decimal rule.
-    points = forms.DecimalField(label=_("分值"), help_text=_(
+    # Formatted when shown, not at import, so that it is in the reader's language.
+    points = forms.DecimalField(label=_("分值"), help_text=lazy(lambda: gettext(
         "加分填正数，扣分填负数，最多一位小数，绝对值不超过 %(max)s 分。"
-    ) % {"max": services.MAX_POINTS})
+    ) % {"max": services.MAX_POINTS}, str)())
     reason = reason_field(_("写明加分或扣分的具体事由，例如“开展党建公益活动受到表彰”。"))
 
     def __init__(self, *args, institution: Institution, **kwargs):

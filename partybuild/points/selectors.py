@@ -66,7 +66,7 @@ def point_ranking(*, user, year: int) -> QuerySet[Institution]:
                                  in_year & Q(point_entries__points__lt=0)),
             entries=Count("point_entries", filter=in_year),
         )
-        .order_by("-net", "name", "pk")
+        .order_by("-net", "name_key", "pk")
     )
 
 

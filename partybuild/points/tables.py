@@ -29,7 +29,7 @@ def signed_badge(value):
 
 
 class PointRankingTable(UserAwareTable):
-    name = tables.Column(_("机构名称"))
+    name = tables.Column(_("机构名称"), order_by=("name_key", "pk"))
     credit_code = tables.Column(_("统一社会信用代码"))
     region = tables.Column(_("所属区划"), accessor="region__name", order_by=("region__code",))
     category = tables.Column(_("类别"))

@@ -513,6 +513,6 @@ def duty_cards(*, institutions: QuerySet[Institution], day: date) -> list[DutyCa
     return [
         DutyCard(institution.name, institution.credit_code, institution.region.name,
                  by_institution.get(institution.pk, []))
-        for institution in operating.select_related("region").order_by("region__code", "name",
+        for institution in operating.select_related("region").order_by("region__code", "name_key",
                                                                         "pk")
     ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -32,6 +33,7 @@ from reportlab.platypus import (
 
 from partybuild.scoring.engine import InstitutionScore
 from partybuild.scoring.exports import SCORE_COLUMNS
+from partybuild.scoring.models import grade_label
 from partybuild.scoring.rubric import deduction_display
 
 from .builders import (
@@ -221,7 +223,7 @@ def institution_report_pdf(report: InstitutionReport) -> bytes:
     else:
         story.append(Paragraph(_escape(
             _("总分 %(total)s 分，等级：%(grade)s；%(red_list)s。")
-            % {"total": _number(score.total), "grade": score.grade,
+            % {"total": _number(score.total), "grade": grade_label(score.grade),
                "red_list": _("进入红名单") if score.red_list else _("未进入红名单")}),
             styles["body"]))
         rows = [[_("项目"), _("满分"), _("得分"), _("依据")]]
@@ -230,7 +232,7 @@ def institution_report_pdf(report: InstitutionReport) -> bytes:
                   else _number(line.points), line.basis] for line in report.breakdown]
         maxima = sum((line.maximum for line in report.breakdown if line.maximum is not None),
                      Decimal(0))
-        rows.append([_("总分"), _number(maxima), _number(score.total), score.grade])
+        rows.append([_("总分"), _number(maxima), _number(score.total), grade_label(score.grade)])
         story.append(_table(rows, [30 * mm, 20 * mm, 20 * mm, 110 * mm]))
         if report.final:
             story.append(Paragraph(_("以上为定稿数字。"), styles["body"]))
@@ -266,8 +268,8 @@ def institution_report_pdf(report: InstitutionReport) -> bytes:
     story.append(Paragraph(_("隐患排查整改（%(count)d 处）") % {"count": len(report.hazards)},
                            styles["h2"]))
     if report.hazards:
-        rows = [[_("发现日期"), _("类别"), _("等级"), _("描述"), _("整改期限"), _("整改日期"),
-                 _("按期")]]
+        rows = [[_("发现日期"), _("类别"), pgettext("hazard severity", "等级"), _("描述"),
+                 _("整改期限"), _("整改日期"), _("按期")]]
         rows += [[line.found_on.isoformat(), line.category, line.severity, line.description,
                   line.deadline.isoformat(),
                   line.rectified_on.isoformat() if line.rectified_on else _("未整改"),
@@ -326,10 +328,10 @@ def _completion_chart(report: RegionReport) -> Drawing:
 
 
 def _ranking_rows(lines) -> list[list]:
-    rows = [[_("名次"), _("机构"), _("统一社会信用代码"), _("区划"), _("总分"), _("等级"),
-             _("红名单")]]
+    rows = [[_("名次"), _("机构"), _("统一社会信用代码"), _("区划"), _("总分"),
+             pgettext("score grade", "等级"), _("红名单")]]
     rows += [[str(line.rank), line.name, line.credit_code, line.region_name,
-              _number(line.total), line.grade, _("是") if line.red_list else ""]
+              _number(line.total), grade_label(line.grade), _("是") if line.red_list else ""]
              for line in lines]
     return rows
 
@@ -405,7 +407,8 @@ def region_report_pdf(report: RegionReport, on_time=None) -> bytes:
         story += _on_time_section(on_time, styles)
 
     story.append(Paragraph(_("等级分布"), styles["h2"]))
-    rows = [[_("等级"), *(grade for grade, _count in report.grades)],
+    rows = [[pgettext("score grade", "等级"),
+             *(grade_label(grade) for grade, _count in report.grades)],
             [_("机构数"), *(str(count) for _grade, count in report.grades)]]
     story.append(_table(rows, [30 * mm] + [30 * mm] * len(report.grades)))
 
@@ -471,11 +474,12 @@ def scores_pdf(scores: list[InstitutionScore], year: int) -> bytes:
     title = _("%(year)d 年度机构党建评分") % {"year": year}
     labels = [_("统一社会信用代码"), _("机构名称"), _("区划代码"), _("组织覆盖"),
               _("党建入章程"), _("四个一"), _("组织生活"), _("隐患整改"), _("红名单积分"),
-              _("违规扣分"), _("总分"), _("等级"), _("红名单")]
+              _("违规扣分"), _("总分"), pgettext("score grade", "等级"), _("红名单")]
     rows = [labels]
     rows += [[score.credit_code, score.name, score.region_code,
               *(_number(getattr(score, key)) for key in SCORE_COLUMNS[3:9]),
-              deduction_display(score.deductions), _number(score.total), score.grade,
+              deduction_display(score.deductions), _number(score.total),
+              grade_label(score.grade),
               "1" if score.red_list else "0"] for score in scores]
     # Landscape: thirteen columns do not fit across a portrait page without wrapping.
     widths = [34 * mm, 60 * mm, 18 * mm] + [16 * mm] * 8 + [14 * mm, 12 * mm]

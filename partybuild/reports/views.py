@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from partybuild.audit.services import audit_record
 from partybuild.core.access import institution_reader_required, structure_reader_required
+from partybuild.scoring.models import grade_label
 
 from . import builders, pdf
 from .selectors import report_institution, report_institutions, report_region, report_regions
@@ -42,7 +43,7 @@ def dashboard(request):
                    for line in report.four_ones_completion],
         "four_ones": [float(line.rate) for line in report.four_ones_completion],
         "coverage": [float(line.rate) for line in report.coverage],
-        "grades": {"labels": [grade for grade, _count in report.grades],
+        "grades": {"labels": [grade_label(grade) for grade, _count in report.grades],
                    "counts": [count for _grade, count in report.grades]},
         "districts": {"labels": [line.name for line in report.districts],
                       "coverage": [float(line.coverage_rate) for line in report.districts],

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partybuild.organisation.filters import ALL, search_filter, visible_regions
 
-from .models import Score
+from .models import GRADE, Score
 from .selectors import INSPECTION_STATUSES
 
 
@@ -13,7 +13,7 @@ class ScoreFilter(filters.FilterSet):
     q = search_filter(_("机构名称或信用代码"), "institution__name", "institution__credit_code")
     region = filters.ModelChoiceFilter(label=_("区划（含下级）"), queryset=visible_regions,
                                        empty_label=ALL, method="in_region")
-    grade = filters.ChoiceFilter(label=_("等级"), choices=Score.Grade.choices, empty_label=ALL)
+    grade = filters.ChoiceFilter(label=GRADE, choices=Score.Grade.choices, empty_label=ALL)
     red_list = filters.ChoiceFilter(
         label=_("红名单"), choices=(("yes", _("进入红名单")), ("no", _("未进入"))),
         empty_label=ALL, method="by_red_list")

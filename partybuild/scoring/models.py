@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .rubric import DEFAULT_RUBRIC, FIRST_YEAR, LAST_YEAR, RubricValues, year_in_range
@@ -190,6 +191,19 @@ class RubricVersion(models.Model):
         return RubricValues(**{name: getattr(self, name) for name in RUBRIC_FIELDS})
 
 
+def grade_label(value) -> str:
+    """The grade in the reader's language (优秀 → Excellent); the stored value, and the
+    files FORMATS.md fixes, stay Chinese. An unknown value is shown as it is."""
+    try:
+        return str(Score.Grade(value).label)
+    except ValueError:
+        return value or ""
+
+
+# One word, two meanings: the grade of a score and the severity of a hazard (visits).
+GRADE = pgettext_lazy("score grade", "等级")
+
+
 class Score(models.Model):
     """An institution's stored party-building score for a year, with every item's points."""
 
@@ -212,7 +226,7 @@ class Score(models.Model):
     red_points = models.DecimalField(_("红名单积分"), **POINTS)
     deductions = models.DecimalField(_("违规扣分"), **POINTS)
     total = models.DecimalField(_("总分"), **POINTS)
-    grade = models.CharField(_("等级"), max_length=10, choices=Grade.choices)
+    grade = models.CharField(GRADE, max_length=10, choices=Grade.choices)
     red_list = models.BooleanField(_("进入红名单"), default=False)
     computed_at = models.DateTimeField(_("计算时间"))
 

@@ -160,7 +160,8 @@ def ready_inspections(*, user, year: int, region=None) -> QuerySet[Inspection]:
         institutions = institutions.filter(region__path__startswith=region.path)
     return (Inspection.objects.filter(year=sane_year(year), finalised_at__isnull=True,
                                       institution__in=institutions)
-            .filter(COMPLETE_Q).select_related("institution").order_by("institution__name"))
+            .filter(COMPLETE_Q).select_related("institution")
+            .order_by("institution__name_key", "pk"))
 
 
 @dataclass
@@ -420,7 +421,7 @@ def inspection_in_scope(*, user, institution_pk: int, year: int) -> Inspection |
 def red_list_preview(*, user, year: int) -> QuerySet[Score]:
     """The institutions on the year's red list by the stored scores, in the user's scope."""
     return (score_list(user=user, year=year).filter(red_list=True)
-            .order_by("institution__region__code", "institution__name"))
+            .order_by("institution__region__code", "institution__name_key"))
 
 
 def red_list_publication(year: int) -> RedListPublication | None:
@@ -496,7 +497,7 @@ def finalisation_preview(*, year: int) -> FinalisationPreview:
     on_list = [score for score in live if score.red_list]
     on_list += [score for score in frozen.values() if score.red_list]
     incomplete = [inspection for inspection in Inspection.objects.filter(year=year)
-                  .select_related("institution").order_by("institution__name")
+                  .select_related("institution").order_by("institution__name_key", "pk")
                   if not inspection.is_finalised]
     return FinalisationPreview(institutions=len(live) + len(frozen), kept=len(frozen),
                                incomplete_inspections=incomplete, red_list=on_list)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
 
-from .models import Score
+from .models import GRADE, Score, grade_label
 from .rubric import deduction_display
 from .selectors import INSPECTION_STATUSES
 
@@ -16,7 +16,7 @@ GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
 
 class ScoreTable(UserAwareTable):
     name = tables.Column(_("机构名称"), accessor="institution__name",
-                         order_by=("institution__name",))
+                         order_by=("institution__name_key", "pk"))
     credit_code = tables.Column(_("统一社会信用代码"), accessor="institution__credit_code")
     region = tables.Column(_("所属区划"), accessor="institution__region__name",
                            order_by=("institution__region__code",))
@@ -29,7 +29,7 @@ class ScoreTable(UserAwareTable):
     red_points = tables.Column(_("红名单积分"))
     deductions = tables.Column(_("违规扣分"))
     total = tables.Column(_("总分"))
-    grade = tables.Column(_("等级"))
+    grade = tables.Column(GRADE)
     red_list = tables.Column(_("红名单"))
     rubric_version = tables.Column(_("细则版本"))
     inspection_status = tables.Column(_("年检状态"))
@@ -66,10 +66,10 @@ class ScoreTable(UserAwareTable):
         return str(INSPECTION_STATUSES.get(value, (value, ""))[0])
 
     def render_grade(self, value):
-        return badge(value, GRADE_TONES.get(value, ""))
+        return badge(grade_label(value), GRADE_TONES.get(value, ""))
 
     def value_grade(self, value):
-        return value
+        return grade_label(value)
 
     def render_red_list(self, value):
         return badge(_("是"), "ok") if value else "—"

@@ -287,7 +287,7 @@ def grid_institutions(*, user, filters: GridFilters,
             fifteenth, "assignments__start", "assignments__end")),
         instructor_pk=F("on_duty__instructor_id"),
         instructor_name=F("on_duty__instructor__name"),
-    ).order_by("name", "pk")
+    ).order_by("name_key", "pk")
 
 
 def items_by_month(*, institutions: QuerySet | Iterable[int],

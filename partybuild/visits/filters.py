@@ -10,14 +10,14 @@ from partybuild.organisation.filters import ALL, search_filter, visible_regions
 from partybuild.organisation.selectors import today_or
 
 from .attention import awaiting_review_q
-from .models import Clue, Hazard, Visit
+from .models import SEVERITY, Clue, Hazard, Visit
 from .selectors import hazard_tab_q, month_end, parse_month
 
 
 def visible_instructors(request):
     if request is None:
         return Instructor.objects.none()
-    return instructors_visible_to(request.user).order_by("name", "number")
+    return instructors_visible_to(request.user).order_by("name_key", "number")
 
 
 class ScopedListFilter(filters.FilterSet):
@@ -81,7 +81,7 @@ class HazardFilter(ScopedListFilter):
     instructor = instructor_filter()
     category = filters.ChoiceFilter(label=_("类别"), choices=Hazard.Category.choices,
                                     empty_label=ALL)
-    severity = filters.ChoiceFilter(label=_("等级"), choices=Hazard.Severity.choices,
+    severity = filters.ChoiceFilter(label=SEVERITY, choices=Hazard.Severity.choices,
                                     empty_label=ALL)
 
     class Meta:

@@ -9,7 +9,7 @@ from partybuild.instructors.models import Instructor
 from partybuild.organisation.models import Institution
 
 from . import selectors
-from .models import Hazard, default_hazard_deadline
+from .models import SEVERITY, Hazard, default_hazard_deadline
 from .services import ITEM_TEXTS, own_instructor
 
 EVIDENCE_ACCEPT = "image/jpeg,image/png,application/pdf"
@@ -141,7 +141,7 @@ class HazardRowForm(forms.Form):
                                       "placeholder": _("如：安全出口被杂物堵塞")}))
     category = forms.ChoiceField(label=_("类别"), choices=Hazard.Category.choices,
                                  initial=Hazard.Category.FIRE)
-    severity = forms.ChoiceField(label=_("等级"), choices=Hazard.Severity.choices,
+    severity = forms.ChoiceField(label=SEVERITY, choices=Hazard.Severity.choices,
                                  initial=Hazard.Severity.GENERAL)
     deadline = date_field(_("整改期限"), required=False)
     photo = forms.FileField(label=_("隐患照片"), required=False, widget=forms.ClearableFileInput(
@@ -188,7 +188,7 @@ class HazardForm(ScopedForm):
     institution = institution_field()
     found_on = date_field(_("发现日期"))
     category = forms.ChoiceField(label=_("类别"), choices=Hazard.Category.choices)
-    severity = forms.ChoiceField(label=_("等级"), choices=Hazard.Severity.choices)
+    severity = forms.ChoiceField(label=SEVERITY, choices=Hazard.Severity.choices)
     description = forms.CharField(label=_("描述"), max_length=500,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     deadline = date_field(_("整改期限"), help_text=_("不能早于发现日期。"))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from partybuild.core.evidence import EvidenceFile
@@ -82,6 +83,10 @@ class VisitEvidence(EvidenceFile):
         verbose_name_plural = _("走访佐证材料")
 
 
+# One word, two meanings: the severity of a hazard and the grade of a score (scoring).
+SEVERITY = pgettext_lazy("hazard severity", "等级")
+
+
 class Hazard(models.Model):
     """A hazard (隐患) found at an institution, its rectification and its close-out (销号)."""
 
@@ -106,7 +111,7 @@ class Hazard(models.Model):
                                    related_name="hazards")
     found_on = models.DateField(_("发现日期"))
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
-    severity = models.CharField(_("等级"), max_length=10, choices=Severity.choices)
+    severity = models.CharField(SEVERITY, max_length=10, choices=Severity.choices)
     description = models.CharField(_("描述"), max_length=500)
     deadline = models.DateField(_("整改期限"))
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)

@@ -144,7 +144,7 @@ def visit_list(*, user) -> QuerySet[Visit]:
         visits_visible_to(user)
         .select_related("institution__region", "instructor", "recorded_by")
         .annotate(evidence_count=count_of(evidence, "pk", group="visit"))
-        .order_by("-date", "institution__name", "pk")
+        .order_by("-date", "institution__name_key", "pk")
     )
 
 
@@ -264,7 +264,7 @@ def my_month(*, user, month: date | None = None, today: date | None = None) -> M
             today_visit_pk=Subquery(today_visit.values("pk")[:1]),
             **{f"done_{key}": Exists(in_month.filter(**{key: True})) for key, _ in FOUR_ONES},
         )
-        .order_by("name", "pk")
+        .order_by("name_key", "pk")
     )
     rows = [
         MonthRow(
@@ -408,12 +408,12 @@ def institution_panel(*, user, institution: Institution,
 
 def institution_choices(*, user) -> QuerySet[Institution]:
     """Institutions a visit, hazard or clue may be recorded for (instructors: their own)."""
-    return institutions_visible_to(user).select_related("region").order_by("name", "pk")
+    return institutions_visible_to(user).select_related("region").order_by("name_key", "pk")
 
 
 def instructor_choices(*, user):
     """Instructors staff may record a visit for."""
-    return instructors_visible_to(user).order_by("name", "number")
+    return instructors_visible_to(user).order_by("name_key", "number")
 
 
 def last_visit_texts(*, user) -> dict[int, dict]:

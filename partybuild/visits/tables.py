@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.organisation.selectors import today_or
 from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
 
-from .models import Clue, Hazard, Visit
+from .models import SEVERITY, Clue, Hazard, Visit
 from .selectors import HAZARD_STATES, hazard_state
 
 DATE_FORMAT = "Y-m-d"
@@ -31,10 +31,12 @@ class VisitTable(UserAwareTable):
     date = tables.DateColumn(verbose_name=_("走访日期"), format=DATE_FORMAT,
                              linkify=("visits:visit_detail", [tables.A("pk")]))
     institution = tables.Column(_("机构"), accessor="institution__name",
+                                order_by=("institution__name_key", "pk"),
                                 linkify=("visits:visit_detail", [tables.A("pk")]))
     region = tables.Column(_("区划"), accessor="institution__region__name",
                            order_by=("institution__region__code",))
-    instructor = tables.Column(_("指导员"), accessor="instructor__name")
+    instructor = tables.Column(_("指导员"), accessor="instructor__name",
+                               order_by=("instructor__name_key", "pk"))
     lesson = ItemColumn(verbose_name=_("上党课"))
     policy = ItemColumn(verbose_name=_("讲政策"))
     hazard_check = ItemColumn(verbose_name=_("排隐患"))
@@ -67,12 +69,14 @@ class HazardTable(UserAwareTable):
     found_on = tables.DateColumn(verbose_name=_("发现日期"), format=DATE_FORMAT,
                                  linkify=("visits:hazard_detail", [tables.A("pk")]))
     institution = tables.Column(_("机构"), accessor="institution__name",
+                                order_by=("institution__name_key", "pk"),
                                 linkify=("visits:hazard_detail", [tables.A("pk")]))
     region = tables.Column(_("区划"), accessor="institution__region__name",
                            order_by=("institution__region__code",))
-    instructor = tables.Column(_("指导员"), accessor="instructor__name")
+    instructor = tables.Column(_("指导员"), accessor="instructor__name",
+                               order_by=("instructor__name_key", "pk"))
     category = tables.Column(_("类别"))
-    severity = tables.Column(_("等级"))
+    severity = tables.Column(SEVERITY)
     description = tables.Column(_("描述"))
     deadline = tables.DateColumn(verbose_name=_("整改期限"), format=DATE_FORMAT)
     state = tables.Column(_("状态"), empty_values=(), orderable=False)
@@ -107,10 +111,12 @@ class ClueTable(UserAwareTable):
     date = tables.DateColumn(verbose_name=_("日期"), format=DATE_FORMAT,
                              linkify=("visits:clue_detail", [tables.A("pk")]))
     institution = tables.Column(_("机构"), accessor="institution__name",
+                                order_by=("institution__name_key", "pk"),
                                 linkify=("visits:clue_detail", [tables.A("pk")]))
     region = tables.Column(_("区划"), accessor="institution__region__name",
                            order_by=("institution__region__code",))
-    instructor = tables.Column(_("指导员"), accessor="instructor__name")
+    instructor = tables.Column(_("指导员"), accessor="instructor__name",
+                               order_by=("instructor__name_key", "pk"))
     description = tables.Column(_("线索描述"))
     reviewed_on = tables.DateColumn(verbose_name=_("核查日期"), format=DATE_FORMAT)
     substantiated = tables.Column(_("是否查实"))

@@ -6,7 +6,8 @@ from partybuild.core.services import fmt
 
 
 def names(items) -> str:
-    return "、".join(str(item) for item in items)
+    # The enumeration comma of Chinese, a plain comma in English.
+    return gettext("、").join(str(item) for item in items)
 
 
 def until(end) -> str:

@@ -3,6 +3,7 @@
 from django import template
 
 from partybuild.scoring import selectors, services
+from partybuild.scoring.models import grade_label as label_of_grade
 from partybuild.scoring.rubric import deduction_display
 
 register = template.Library()
@@ -15,6 +16,12 @@ def institution_score_panel(institution, user):
         return {"hidden": True}
     return {"institution": institution, "hidden": False,
             **selectors.institution_score_panel(user=user, institution=institution)}
+
+
+@register.filter
+def grade_label(value) -> str:
+    """A stored grade (优秀) in the reader's language (Excellent)."""
+    return label_of_grade(value)
 
 
 @register.filter
