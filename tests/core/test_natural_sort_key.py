@@ -175,6 +175,6 @@ def test_the_migration_fills_the_key_of_rows_stored_before_it(committee_a):
         BranchFactory(name=name, committee=committee_a)
     Branch.objects.update(name_key="")
     migration = importlib.import_module(
-        "partybuild.organisation.migrations.0004_natural_name_keys")
+        "partybuild.organisation.migrations.0006_natural_name_keys")
     migration.fill_keys(apps, None)
     assert list(Branch.objects.values_list("name", flat=True)) == BRANCHES_IN_ORDER
