@@ -34,7 +34,7 @@ def test_the_bell_shows_the_unread_count(client, alice):
     digest(alice, read=True)
     client.force_login(alice)
     page = client.get(reverse("notifications:list")).content.decode()
-    assert '🔔<span class="badge bad">2</span>' in page
+    assert '</svg><span class="badge bad">2</span></a>' in page
     assert "2026-11-23 工作提醒（3 项）" in page
     assert ('<a href="/visits/hazards/7/">隐患赫山区阳光艺术培训学校“灭火器过期”已逾期 4 天</a>'
             in page)
