@@ -161,6 +161,7 @@ def floor(folder: Path, kind: str) -> tuple[float, float]:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from partybuild.core.natural import sort_key
     from partybuild.instructors.models import Instructor
     from partybuild.organisation.models import Institution
     from partybuild.regions.models import Region
@@ -191,13 +192,15 @@ def floor(folder: Path, kind: str) -> tuple[float, float]:
             else:
                 regions = dict(Region.objects.values_list("code", "pk"))
                 table = "organisation_institution"
-                columns = ["name", "credit_code", "permit_no", "category", "licence",
+                columns = ["name", "name_key", "credit_code", "permit_no", "category", "licence",
                            "region_id", "address", "founder", "opened_on",
                            "charter_includes_party_building", "staff_count"]
 
                 def convert(row):
-                    return (row[0], row[1], row[2], row[3], "licensed", regions[row[5]], row[6],
-                            row[7], day(row[8]), row[9] == "是", int(row[10]))
+                    # The natural-order key is part of every institution row (core.natural).
+                    return (row[0], sort_key(row[0]), row[1], row[2], row[3], "licensed",
+                            regions[row[5]], row[6], row[7], day(row[8]), row[9] == "是",
+                            int(row[10]))
             batch = []
             for row in reader:
                 batch.append(convert(row))
