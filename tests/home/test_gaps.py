@@ -94,3 +94,11 @@ def test_the_page_takes_a_constant_number_of_queries(client, county, alice,
     # Ten for the page and its data-quality lists, one for the header's unread-reminder count.
     with django_assert_max_num_queries(11):
         assert client.get(GAPS).status_code == 200
+
+
+def test_the_data_quality_lists_appear_once_and_not_in_the_window_title(client, county, alice):
+    client.force_login(alice)
+    html = client.get(GAPS).content.decode()
+    assert "<title>覆盖缺口 · partybuild</title>" in html
+    assert html.count('id="without-branch"') == 1
+    assert html.count('id="ending-soon"') == 1
