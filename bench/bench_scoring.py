@@ -16,15 +16,11 @@ within RATIO_TARGET of its floor (from TARGET_FROM institutions), and the scores
 with one INSERT.
 """
 
-import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from benchdb import postgres_url, run_postgres, run_sqlite, seeded, setup_django
+from benchdb import run_sizes, seeded, setup_django
 
 SIZES = (1_000, 20_000)
 REPEATS = 5  # 3 from 5,000 institutions
@@ -122,33 +118,7 @@ def child(institutions: int) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", metavar="URL")
-    parser.add_argument("--keep", metavar="DIR", help="keep and reuse the seeded databases")
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
-    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        return child(args.child)
-    postgres = postgres_url(args.postgres)
-    status = 0
-    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(
-        prefix="partybuild-bench-scoring-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        for institutions in (int(size) for size in args.sizes.split(",")):
-            if not args.no_sqlite:
-                status = run_sqlite(__file__, workdir, institutions) or status
-            if postgres:
-                status = run_postgres(__file__, postgres, institutions,
-                                      bool(args.keep)) or status
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    if not postgres:
-        print("PostgreSQL: skipped (give --postgres URL or a postgres DATABASE_URL)")
-    return status
+    return run_sizes(__file__, __doc__.splitlines()[0], child, SIZES)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,14 @@ DATABASE_URL once at start-up), seeded with `seed_demo --institutions N`, option
 and reused between runs (`--keep DIR`: SQLite files in DIR, databases on the PostgreSQL
 server named after the size)."""
 
+import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,3 +78,36 @@ def postgres_url(given: str | None) -> str | None:
         return given
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith(("postgres:", "postgresql:")) else None
+
+
+def run_sizes(script: str, description: str, child: Callable[[int], int],
+              sizes: tuple[int, ...]) -> int:
+    """The command line both size benchmarks take: every size on SQLite (unless
+    --no-sqlite) and on PostgreSQL when a URL is given, each in a child process; the exit
+    status is 1 when any run missed its target."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--postgres", metavar="URL")
+    parser.add_argument("--keep", metavar="DIR", help="keep and reuse the seeded databases")
+    parser.add_argument("--sizes", default=",".join(map(str, sizes)))
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child)
+    postgres = postgres_url(args.postgres)
+    status = 0
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(
+        prefix=f"partybuild-{Path(script).stem.replace('_', '-')}-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        for institutions in (int(size) for size in args.sizes.split(",")):
+            if not args.no_sqlite:
+                status = run_sqlite(script, workdir, institutions) or status
+            if postgres:
+                status = run_postgres(script, postgres, institutions, bool(args.keep)) or status
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if not postgres:
+        print("PostgreSQL: skipped (give --postgres URL or a postgres DATABASE_URL)")
+    return status
