@@ -19,8 +19,4 @@ def audit_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries(**{key: value for key, value in filters.items() if value})
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/audit_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-    })
+    return render(request, "audit/audit_list.html", {"form": form, "page": page})

@@ -103,7 +103,4 @@ def delivery_log(request):
                                       channel=filters.get("channel", ""),
                                       day=filters.get("day"))
     page = Paginator(attempts, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "notifications/delivery_log.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "notifications/delivery_log.html", {"form": form, "page": page})

@@ -169,6 +169,19 @@ def test_the_delivery_log_pages_with_a_fixed_number_of_queries(client, dave, cou
     assert len(response.context["page"].object_list) == 50
 
 
+def test_the_delivery_log_keeps_its_filters_from_page_to_page(client, dave, county_a):
+    for _ in range(60):
+        attempt(county_a, Channel.WECOM, ok=False)
+    attempt(county_a, Channel.DINGTALK, ok=True)
+    client.force_login(dave)
+    url = reverse("notifications:delivery_log")
+    first = client.get(url, {"status": "error", "page": "1"}).content.decode()
+    assert 'href="?status=error&amp;page=2"' in first
+    second = client.get(url, {"status": "error", "page": "2"})
+    assert [a.delivery.channel for a in second.context["page"].object_list] == ["wecom"] * 10
+    assert 'href="?status=error&amp;page=1"' in second.content.decode()
+
+
 def test_the_notification_list_takes_a_fixed_number_of_queries(client, alice,
                                                                django_assert_max_num_queries):
     for _ in range(30):
