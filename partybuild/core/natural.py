@@ -92,6 +92,23 @@ def fill_sort_keys(objs) -> None:
             setattr(obj, target, sort_key(getattr(obj, source)))
 
 
+def stored_keys_filler(app_label: str, models: list[tuple[str, dict[str, str]]]):
+    """A RunPython function filling the stored keys (target field -> source field) of the
+    rows saved before the keys existed; historical models have no save() override, so the
+    keys are computed here."""
+
+    def fill(apps, schema_editor):
+        for model_name, keys in models:
+            model = apps.get_model(app_label, model_name)
+            rows = list(model.objects.only("pk", *keys.values()))
+            for row in rows:
+                for target, source in keys.items():
+                    setattr(row, target, sort_key(getattr(row, source)))
+            model.objects.bulk_update(rows, list(keys), batch_size=500)
+
+    return fill
+
+
 def sort_key_fields(model, fields) -> list:
     """fields, plus the stored keys whose source is among them (for bulk_update)."""
     extra = [target for target, source in getattr(model, "sort_keys", {}).items()

@@ -2,23 +2,14 @@
 
 from django.db import migrations, models
 
+from partybuild.core.natural import stored_keys_filler
+
 
 APP = "instructors"
 MODELS = [("Instructor", {"name_key": "name"})]
 
 
-def fill_keys(apps, schema_editor):
-    """Compute the key for the rows stored before it existed (historical models have no
-    save() override, so the key is set here explicitly)."""
-    from partybuild.core.natural import sort_key
-
-    for model_name, keys in MODELS:
-        model = apps.get_model(APP, model_name)
-        rows = list(model.objects.only("pk", *keys.values()))
-        for row in rows:
-            for target, source in keys.items():
-                setattr(row, target, sort_key(getattr(row, source)))
-        model.objects.bulk_update(rows, list(keys), batch_size=500)
+fill_keys = stored_keys_filler(APP, MODELS)
 
 
 class Migration(migrations.Migration):

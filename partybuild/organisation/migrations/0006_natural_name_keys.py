@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from partybuild.core.natural import stored_keys_filler
+
 
 APP = "organisation"
 MODELS = [("Institution", {"name_key": "name"}), ("Branch", {"name_key": "name"}),
@@ -9,18 +11,7 @@ MODELS = [("Institution", {"name_key": "name"}), ("Branch", {"name_key": "name"}
           ("SchoolBranch", {"name_key": "name", "school_key": "school"})]
 
 
-def fill_keys(apps, schema_editor):
-    """Compute the key for the rows stored before it existed (historical models have no
-    save() override, so the key is set here explicitly)."""
-    from partybuild.core.natural import sort_key
-
-    for model_name, keys in MODELS:
-        model = apps.get_model(APP, model_name)
-        rows = list(model.objects.only("pk", *keys.values()))
-        for row in rows:
-            for target, source in keys.items():
-                setattr(row, target, sort_key(getattr(row, source)))
-        model.objects.bulk_update(rows, list(keys), batch_size=500)
+fill_keys = stored_keys_filler(APP, MODELS)
 
 
 class Migration(migrations.Migration):
