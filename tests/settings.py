@@ -18,3 +18,10 @@ PARTYBUILD_SESSION_REFRESH_SECONDS = 10**10
 # The second factor is required of administrators; the suite's administrators log in with
 # force_login to test who may do what. tests/accounts/test_second_factor.py switches it on.
 PARTYBUILD_OTP_REQUIRED_FOR_ADMINS = False
+
+# A statement waiting on a lock that is never released would otherwise wait for ever and
+# hang the run; on PostgreSQL it fails instead, naming the statement.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["options"] = (  # noqa: F405
+        "-c lock_timeout=120s -c statement_timeout=300s")
