@@ -20,6 +20,29 @@ from .factories import (
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, also when only module-scoped worlds ask for it.
+
+    pytest-django creates the test databases that a `db` fixture or a django_db marker of
+    the collected tests asks for. The authorisation matrix shares one world per module
+    through django_db_setup instead (a TestCase per test would double its cost), so run
+    alone it would have written to the real database named in the settings.
+    """
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("test_") or "memorydb" in name:
+        yield
+        return
+    with django_db_blocker.unblock():
+        created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(created, verbosity=0)
+
+
 @pytest.fixture
 def city(db):
     return RegionFactory(code="430900", name="益阳市", level="city", parent=None)
