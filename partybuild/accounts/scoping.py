@@ -7,6 +7,7 @@ region path through a lookup string, so it never imports a domain model: each ap
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from partybuild.regions.models import Region
 
@@ -46,10 +47,11 @@ def user_may_see_region(user, region: Region) -> bool:
     return path is not None and (path == "/" or region.path.startswith(path))
 
 
-def require_region_in_scope(acting_user, region: Region, label: str = "该记录") -> None:
+def require_region_in_scope(acting_user, region: Region, label: str = "") -> None:
     """Refuse a write that names a region outside the acting user's."""
     if not user_may_see_region(acting_user, region):
-        raise ValidationError(f"{label}不在您管辖的区划内。")
+        raise ValidationError(_("%(label)s不在您管辖的区划内。")
+                              % {"label": label or _("该记录")})
 
 
 def own_or_in_regions(queryset: QuerySet, user) -> QuerySet:

@@ -1,6 +1,7 @@
 """Unified social credit code (统一社会信用代码) check, GB 32100-2015."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -16,13 +17,14 @@ def check_character(first17: str) -> str:
 def credit_code_problem(code: str) -> str | None:
     """Why the code is not a valid credit code, in Chinese, or None when it is valid."""
     if len(code) != 18:
-        return f"统一社会信用代码应为18位，当前为{len(code)}位"
+        return _("统一社会信用代码应为18位，当前为%(length)s位") % {"length": len(code)}
     bad = sorted({char for char in code if char not in CODE_CHARSET})
     if bad:
-        return f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）"
+        return (_("统一社会信用代码含有不允许的字符：%(characters)s（不使用 I、O、Z、S、V）")
+                % {"characters": "".join(bad)})
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"统一社会信用代码校验位错误：第18位应为 {expected}"
+        return _("统一社会信用代码校验位错误：第18位应为 %(expected)s") % {"expected": expected}
     return None
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .services import fmt
@@ -73,14 +74,16 @@ def period_end_after_start_constraint(name: str) -> models.CheckConstraint:
 def validate_period(start: date, end: date | None) -> None:
     """Refuse a period whose end comes before its start."""
     if end is not None and end < start:
-        raise ValidationError(f"结束日期 {fmt(end)} 不能早于开始日期 {fmt(start)}。")
+        raise ValidationError(gettext("结束日期 %(end)s 不能早于开始日期 %(start)s。")
+                              % {"end": fmt(end), "start": fmt(start)})
 
 
 def close_period(period: "Period", on: date, noun: str) -> None:
     """Set a period's last day to `on` (unsaved): refused when it already ended before `on`
     or when `on` comes before its start. `noun` names the period in the message (覆盖, 结对…)."""
     if period.end is not None and period.end < on:
-        raise ValidationError(f"该{noun}已于 {fmt(period.end)} 结束。")
+        raise ValidationError(gettext("该%(noun)s已于 %(end)s 结束。")
+                              % {"noun": noun, "end": fmt(period.end)})
     validate_period(period.start, on)
     period.end = on
 

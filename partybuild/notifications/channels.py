@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.utils.translation import gettext
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 
@@ -52,7 +53,7 @@ def validate_webhook_url(value: str) -> None:
     """A webhook must be http(s) to a host: anything else (file:, javascript:...) is refused."""
     parts = urllib.parse.urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValidationError("Webhook 地址须以 https:// 或 http:// 开头并包含主机名。")
+        raise ValidationError(gettext("Webhook 地址须以 https:// 或 http:// 开头并包含主机名。"))
 
 
 def mask_url(value: str) -> str:

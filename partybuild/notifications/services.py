@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.regions.models import Region
@@ -54,7 +55,7 @@ def preference_update(*, user, email: bool, bot: bool) -> ChannelPreference:
     """Save the user's channels; e-mail needs an address on the account."""
     if email and not user.email:
         raise ValidationError(
-            {"email": "您的账号没有电子邮箱地址，请联系管理员填写后再选择邮件提醒。"})
+            {"email": gettext("您的账号没有电子邮箱地址，请联系管理员填写后再选择邮件提醒。")})
     preference, _created = ChannelPreference.objects.get_or_create(user=user)
     preference.email, preference.bot = email, bot
     preference.full_clean()
@@ -67,7 +68,7 @@ def region_channel_save(*, acting_user, region: Region, wecom_url: str, dingtalk
                         dingtalk_secret: str, feishu_url: str, feishu_secret: str
                         ) -> RegionChannel:
     """Set a region's group bots; an empty secret keeps the stored one (it is never shown)."""
-    require_region_in_scope(acting_user, region, "该区划")
+    require_region_in_scope(acting_user, region, gettext("该区划"))
     errors = {}
     for field, value in (("wecom_url", wecom_url), ("dingtalk_url", dingtalk_url),
                          ("feishu_url", feishu_url)):

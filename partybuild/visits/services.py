@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.core.evidence import check_evidence_upload
@@ -50,13 +51,14 @@ def may_record(user) -> bool:
 
 def require_recorder(acting_user) -> None:
     if not may_record(acting_user):
-        raise PermissionDenied("只有党建指导员、党委工作人员和系统管理员可以录入走访、隐患和线索。")
+        raise PermissionDenied(
+            _("只有党建指导员、党委工作人员和系统管理员可以录入走访、隐患和线索。"))
 
 
 def require_reviewer_of_records(acting_user, what: str) -> None:
     """Close-outs and clue reviews are decisions of committee staff and administrators."""
     if not getattr(acting_user, "can_edit_structure", False):
-        raise PermissionDenied(f"只有党委工作人员和系统管理员可以{what}。")
+        raise PermissionDenied(_("只有党委工作人员和系统管理员可以%(what)s。") % {"what": what})
 
 
 def require_may_change(acting_user, record) -> None:
@@ -65,9 +67,9 @@ def require_may_change(acting_user, record) -> None:
     mine = own_instructor(acting_user)
     if mine is not None:
         if record.instructor_id != mine.pk:
-            raise PermissionDenied("只能修改本人录入的记录。")
+            raise PermissionDenied(_("只能修改本人录入的记录。"))
         return
-    require_region_in_scope(acting_user, record.institution.region, "该记录")
+    require_region_in_scope(acting_user, record.institution.region, _("该记录"))
 
 
 # Date rules ------------------------------------------------------------------------------
@@ -77,20 +79,23 @@ def check_not_future(day: datetime.date, field: str, label: str) -> None:
     today = timezone.localdate()
     if day > today:
         raise ValidationError(
-            {field: f"{label} {fmt(day)} 晚于今天（{fmt(today)}），不能录入未来的日期。"})
+            {field: _("%(label)s %(day)s 晚于今天（%(today)s），不能录入未来的日期。")
+             % {"label": label, "day": fmt(day), "today": fmt(today)}})
 
 
 def check_operating(institution: Institution, day: datetime.date, field: str) -> None:
     """The institution must be operating on the day: opened, and not closed before it."""
     if day < institution.opened_on:
         raise ValidationError({field: (
-            f"机构“{institution.name}”于 {fmt(institution.opened_on)} 开办，"
-            f"{fmt(day)} 尚未开办，不能录入。"
+            _("机构“%(institution)s”于 %(opened)s 开办，%(day)s 尚未开办，不能录入。")
+            % {"institution": institution.name, "opened": fmt(institution.opened_on),
+               "day": fmt(day)}
         )})
     if institution.closed_on is not None and day > institution.closed_on:
         raise ValidationError({field: (
-            f"机构“{institution.name}”已于 {fmt(institution.closed_on)} 停办，"
-            f"{fmt(day)} 不在办学期间，不能录入。"
+            _("机构“%(institution)s”已于 %(closed)s 停办，%(day)s 不在办学期间，不能录入。")
+            % {"institution": institution.name, "closed": fmt(institution.closed_on),
+               "day": fmt(day)}
         )})
 
 
@@ -100,11 +105,13 @@ def check_assigned(instructor: Instructor, institution: Institution, day: dateti
     assignments = Assignment.objects.filter(instructor=instructor, institution=institution)
     if assignments.filter(holding_on_q(day)).exists():
         return
-    periods = "、".join(span(a.start, a.end) for a in assignments.order_by("start"))
-    known = f"其派驻期间为 {periods}。" if periods else "从未派驻到该机构。"
+    periods = _("、").join(span(a.start, a.end) for a in assignments.order_by("start"))
+    known = (_("其派驻期间为 %(periods)s。") % {"periods": periods} if periods
+             else _("从未派驻到该机构。"))
     raise ValidationError({field: (
-        f"指导员{instructor.name}在 {fmt(day)} 没有派驻到机构“{institution.name}”，"
-        f"不能录入；{known}"
+        _("指导员%(instructor)s在 %(day)s 没有派驻到机构“%(institution)s”，不能录入；%(known)s")
+        % {"instructor": instructor.name, "day": fmt(day), "institution": institution.name,
+           "known": known}
     )})
 
 
@@ -152,7 +159,7 @@ def store_evidence(model, owner: dict, checked: Sequence[tuple], acting_user) ->
 def check_visit(*, instructor: Instructor, institution: Institution, date: datetime.date,
                 exclude_pk: int | None = None) -> None:
     """Every rule a visit must meet: past, operating, assigned, one a day."""
-    check_not_future(date, "date", "走访日期")
+    check_not_future(date, "date", _("走访日期"))
     check_operating(institution, date, "date")
     check_assigned(instructor, institution, date, "date")
     same_day = Visit.objects.filter(instructor=instructor, institution=institution, date=date)
@@ -160,8 +167,9 @@ def check_visit(*, instructor: Instructor, institution: Institution, date: datet
     if existing is not None:
         # The code and the pk let the form link to the visit that is already there.
         raise ValidationError({"date": ValidationError(
-            f"指导员{instructor.name}在 {fmt(date)} 已有对“{institution.name}”的走访记录，"
-            "请打开那条记录修改，不要重复录入。",
+            _("指导员%(instructor)s在 %(day)s 已有对“%(institution)s”的走访记录，"
+              "请打开那条记录修改，不要重复录入。")
+            % {"instructor": instructor.name, "day": fmt(date), "institution": institution.name},
             code="duplicate_visit", params={"pk": existing},
         )})
 
@@ -191,15 +199,16 @@ def visit_record(*, acting_user, institution: Institution, date: datetime.date,
     mine = own_instructor(acting_user)
     if mine is not None:
         if instructor is not None and instructor.pk != mine.pk:
-            raise PermissionDenied("只能录入本人的走访记录。")
+            raise PermissionDenied(_("只能录入本人的走访记录。"))
         instructor = mine
     else:
-        require_region_in_scope(acting_user, institution.region, "机构")
+        require_region_in_scope(acting_user, institution.region, _("机构"))
         if instructor is None:
             instructor = assigned_instructor(institution, date)
             if instructor is None:
                 raise ValidationError({"instructor": (
-                    f"机构“{institution.name}”在 {fmt(date)} 没有派驻指导员，请选择指导员。"
+                    _("机构“%(institution)s”在 %(day)s 没有派驻指导员，请选择指导员。")
+                    % {"institution": institution.name, "day": fmt(date)}
                 )})
     check_visit(instructor=instructor, institution=institution, date=date)
     uploads = checked_uploads(evidence)
@@ -207,7 +216,7 @@ def visit_record(*, acting_user, institution: Institution, date: datetime.date,
                   recorded_by=acting_user, client_id=client_id)
     apply_visit_fields(visit, fields)
     if hazards and not visit.hazard_check:
-        raise ValidationError({"hazard_check": "记录发现的隐患时请勾选“排隐患”并填写排查内容。"})
+        raise ValidationError({"hazard_check": _("记录发现的隐患时请勾选“排隐患”并填写排查内容。")})
     save_with_history(visit, acting_user)
     found = [hazard_with_visit(acting_user=acting_user, visit=visit, number=number, **hazard)
              for number, hazard in enumerate(hazards, start=1)]
@@ -226,8 +235,9 @@ def hazard_with_visit(*, acting_user, visit: Visit, number: int, photos: Iterabl
                                found_on=visit.date, visit=visit, **fields)
         return hazard, checked_uploads(photos, "photos")
     except ValidationError as error:
-        raise ValidationError({"hazards": [f"第 {number} 条隐患：{message}"
-                                           for message in error.messages]}) from error
+        raise ValidationError({"hazards": [
+            _("第 %(number)s 条隐患：%(message)s") % {"number": number, "message": message}
+            for message in error.messages]}) from error
 
 
 def visit_by_client_id(*, acting_user, client_id: uuid.UUID) -> Visit | None:
@@ -240,7 +250,7 @@ def visit_by_client_id(*, acting_user, client_id: uuid.UUID) -> Visit | None:
     if visit is None:
         return None
     if visit.recorded_by_id != acting_user.pk:
-        raise ValidationError("该客户端编号已被其他用户的走访记录使用，不能重复提交。")
+        raise ValidationError(_("该客户端编号已被其他用户的走访记录使用，不能重复提交。"))
     return visit
 
 
@@ -274,7 +284,7 @@ def visit_update(*, acting_user, visit: Visit, evidence: Iterable = (), **fields
     institution = fields.pop("institution", visit.institution)
     date = fields.pop("date", visit.date)
     if own_instructor(acting_user) is None:
-        require_region_in_scope(acting_user, institution.region, "机构")
+        require_region_in_scope(acting_user, institution.region, _("机构"))
     check_visit(instructor=visit.instructor, institution=institution, date=date,
                 exclude_pk=visit.pk)
     uploads = checked_uploads(evidence)
@@ -302,13 +312,14 @@ def finding_instructor(*, acting_user, institution: Institution, day: datetime.d
     mine = own_instructor(acting_user)
     if visit is not None:
         if visit.institution_id != institution.pk:
-            raise ValidationError(f"走访记录“{visit}”不是对机构“{institution.name}”的走访。")
+            raise ValidationError(_("走访记录“%(visit)s”不是对机构“%(institution)s”的走访。")
+                                  % {"visit": visit, "institution": institution.name})
         if mine is not None and visit.instructor_id != mine.pk:
-            raise PermissionDenied("只能在本人的走访记录中录入。")
+            raise PermissionDenied(_("只能在本人的走访记录中录入。"))
     if mine is not None:
         check_assigned(mine, institution, day, field)
         return mine
-    require_region_in_scope(acting_user, institution.region, "机构")
+    require_region_in_scope(acting_user, institution.region, _("机构"))
     if visit is not None:
         return visit.instructor
     return assigned_instructor(institution, day)
@@ -321,16 +332,18 @@ def hazard_record(*, acting_user, institution: Institution, found_on: datetime.d
     """Record a hazard found at an institution, from a visit or by staff, with photos of it."""
     instructor = finding_instructor(acting_user=acting_user, institution=institution,
                                     day=found_on, visit=visit, field="found_on")
-    check_not_future(found_on, "found_on", "发现日期")
+    check_not_future(found_on, "found_on", _("发现日期"))
     check_operating(institution, found_on, "found_on")
     if deadline < found_on:
         raise ValidationError(
-            {"deadline": f"整改期限 {fmt(deadline)} 不能早于发现日期 {fmt(found_on)}。"})
+            {"deadline": _("整改期限 %(deadline)s 不能早于发现日期 %(found)s。")
+             % {"deadline": fmt(deadline), "found": fmt(found_on)}})
     description = description.strip()
     if Hazard.objects.filter(institution=institution, found_on=found_on,
                              description=description).exists():
         raise ValidationError({"description": (
-            f"机构“{institution.name}”在 {fmt(found_on)} 已登记过描述相同的隐患，请勿重复录入。"
+            _("机构“%(institution)s”在 %(day)s 已登记过描述相同的隐患，请勿重复录入。")
+            % {"institution": institution.name, "day": fmt(found_on)}
         )})
     uploads = checked_uploads(photos, "photos")
     hazard = Hazard(institution=institution, visit=visit, instructor=instructor,
@@ -349,12 +362,14 @@ def hazard_rectify(*, acting_user, hazard: Hazard, rectified_on: datetime.date,
         pk=hazard.pk)
     require_may_change(acting_user, hazard)
     if hazard.closed_out_on is not None:
-        raise ValidationError(f"该隐患已于 {fmt(hazard.closed_out_on)} 销号，不能再修改整改情况。")
+        raise ValidationError(_("该隐患已于 %(day)s 销号，不能再修改整改情况。")
+                              % {"day": fmt(hazard.closed_out_on)})
     if rectified_on < hazard.found_on:
         raise ValidationError({"rectified_on": (
-            f"整改完成日期 {fmt(rectified_on)} 不能早于发现日期 {fmt(hazard.found_on)}。"
+            _("整改完成日期 %(rectified)s 不能早于发现日期 %(found)s。")
+            % {"rectified": fmt(rectified_on), "found": fmt(hazard.found_on)}
         )})
-    check_not_future(rectified_on, "rectified_on", "整改完成日期")
+    check_not_future(rectified_on, "rectified_on", _("整改完成日期"))
     uploads = checked_uploads(evidence)
     hazard.rectified_on = rectified_on
     hazard.rectification_note = rectification_note.strip()
@@ -366,19 +381,20 @@ def hazard_rectify(*, acting_user, hazard: Hazard, rectified_on: datetime.date,
 @transaction.atomic
 def hazard_close_out(*, acting_user, hazard: Hazard, on: datetime.date) -> Hazard:
     """Close out (销号) a rectified hazard after checking the rectification."""
-    require_reviewer_of_records(acting_user, "为隐患销号")
+    require_reviewer_of_records(acting_user, _("为隐患销号"))
     hazard = Hazard.objects.select_for_update().select_related("institution__region").get(
         pk=hazard.pk)
-    require_region_in_scope(acting_user, hazard.institution.region, "该隐患")
+    require_region_in_scope(acting_user, hazard.institution.region, _("该隐患"))
     if hazard.closed_out_on is not None:
-        raise ValidationError(f"该隐患已于 {fmt(hazard.closed_out_on)} 销号。")
+        raise ValidationError(_("该隐患已于 %(day)s 销号。") % {"day": fmt(hazard.closed_out_on)})
     if hazard.rectified_on is None:
-        raise ValidationError("该隐患尚未登记整改完成，不能销号。")
+        raise ValidationError(_("该隐患尚未登记整改完成，不能销号。"))
     if on < hazard.rectified_on:
         raise ValidationError({"on": (
-            f"销号日期 {fmt(on)} 不能早于整改完成日期 {fmt(hazard.rectified_on)}。"
+            _("销号日期 %(day)s 不能早于整改完成日期 %(rectified)s。")
+            % {"day": fmt(on), "rectified": fmt(hazard.rectified_on)}
         )})
-    check_not_future(on, "on", "销号日期")
+    check_not_future(on, "on", _("销号日期"))
     hazard.closed_out_on = on
     hazard.closed_out_by = acting_user
     save_with_history(hazard, acting_user)
@@ -391,13 +407,14 @@ def clue_record(*, acting_user, institution: Institution, date: datetime.date,
     """Record a lead on a violation (线索) found at an institution."""
     instructor = finding_instructor(acting_user=acting_user, institution=institution,
                                     day=date, visit=visit, field="date")
-    check_not_future(date, "date", "日期")
+    check_not_future(date, "date", _("日期"))
     check_operating(institution, date, "date")
     description = description.strip()
     if Clue.objects.filter(institution=institution, date=date,
                            description=description).exists():
         raise ValidationError({"description": (
-            f"机构“{institution.name}”在 {fmt(date)} 已登记过描述相同的线索，请勿重复录入。"
+            _("机构“%(institution)s”在 %(day)s 已登记过描述相同的线索，请勿重复录入。")
+            % {"institution": institution.name, "day": fmt(date)}
         )})
     clue = Clue(institution=institution, visit=visit, instructor=instructor, date=date,
                 description=description, recorded_by=acting_user)
@@ -409,14 +426,15 @@ def clue_record(*, acting_user, institution: Institution, date: datetime.date,
 def clue_review(*, acting_user, clue: Clue, substantiated: bool, enforcement: bool,
                 reviewed_on: datetime.date) -> Clue:
     """Record whether a clue was substantiated and whether the instructor joined enforcement."""
-    require_reviewer_of_records(acting_user, "核查线索")
+    require_reviewer_of_records(acting_user, _("核查线索"))
     clue = Clue.objects.select_for_update().select_related("institution__region").get(pk=clue.pk)
-    require_region_in_scope(acting_user, clue.institution.region, "该线索")
+    require_region_in_scope(acting_user, clue.institution.region, _("该线索"))
     if reviewed_on < clue.date:
         raise ValidationError({"reviewed_on": (
-            f"核查日期 {fmt(reviewed_on)} 不能早于线索日期 {fmt(clue.date)}。"
+            _("核查日期 %(reviewed)s 不能早于线索日期 %(day)s。")
+            % {"reviewed": fmt(reviewed_on), "day": fmt(clue.date)}
         )})
-    check_not_future(reviewed_on, "reviewed_on", "核查日期")
+    check_not_future(reviewed_on, "reviewed_on", _("核查日期"))
     clue.substantiated = substantiated
     clue.enforcement = enforcement
     clue.reviewed_on = reviewed_on

@@ -5,6 +5,8 @@ from itertools import combinations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.core.periods import close_period, periods_overlap, refuse_overlap, validate_period
@@ -21,7 +23,7 @@ def branch_create(*, acting_user, name: str, kind: str, committee: Committee,
                   founded_on: date) -> Branch:
     """Found a branch under a committee of the acting user's region."""
     require_structure_editor(acting_user)
-    require_region_in_scope(acting_user, committee.region, "上级党委")
+    require_region_in_scope(acting_user, committee.region, _("上级党委"))
     branch = Branch(name=name, kind=kind, committee=committee, founded_on=founded_on)
     save_with_history(branch, acting_user)
     return branch
@@ -33,8 +35,8 @@ def branch_update(*, acting_user, branch: Branch, name: str, kind: str,
     """Rename a branch, change its kind or its committee (dates change through restructuring)."""
     require_structure_editor(acting_user)
     branch = lock(Branch, branch.pk)
-    require_region_in_scope(acting_user, branch.committee.region, "该支部")
-    require_region_in_scope(acting_user, committee.region, "上级党委")
+    require_region_in_scope(acting_user, branch.committee.region, _("该支部"))
+    require_region_in_scope(acting_user, committee.region, _("上级党委"))
     if kind == Branch.Kind.STANDALONE and branch.kind != kind:
         _check_standalone_covers_one(branch, branch.founded_on, branch.dissolved_on)
     branch.name, branch.kind, branch.committee = name, kind, committee
@@ -59,10 +61,11 @@ def _check_standalone_covers_one(branch: Branch, start: date, end: date | None,
             for covered in (a, b)
         }
     if len(institutions) > 1:
-        names = "、".join(sorted(i.name for i in institutions))
+        names = _("、").join(sorted(i.name for i in institutions))
         raise ValidationError(
-            f"单独党支部“{branch.name}”同一天只能覆盖一家机构，"
-            f"在 {span(start, end)} 期间会同时覆盖：{names}。请改用联合党支部。"
+            _("单独党支部“%(branch)s”同一天只能覆盖一家机构，在 %(period)s 期间会同时覆盖："
+              "%(names)s。请改用联合党支部。")
+            % {"branch": branch.name, "period": span(start, end), "names": names}
         )
 
 
@@ -70,8 +73,10 @@ def _check_institution_not_covered_elsewhere(institution: Institution, start: da
                                              end: date | None) -> None:
     refuse_overlap(
         Coverage.objects.filter(institution=institution).select_related("branch"), start, end,
-        lambda clash: (f"机构“{institution.name}”在 {span(clash.start, clash.end)} "
-                       f"已由“{clash.branch.name}”覆盖，同一天只能由一个支部覆盖。请先结束原覆盖。"),
+        lambda clash: _("机构“%(institution)s”在 %(period)s 已由“%(branch)s”覆盖，"
+                        "同一天只能由一个支部覆盖。请先结束原覆盖。")
+        % {"institution": institution.name, "period": span(clash.start, clash.end),
+           "branch": clash.branch.name},
     )
 
 
@@ -82,10 +87,10 @@ def coverage_add(*, acting_user, branch: Branch, institution: Institution, start
     require_structure_editor(acting_user)
     branch = lock(Branch, branch.pk)
     institution = lock(Institution, institution.pk)
-    require_region_in_scope(acting_user, branch.committee.region, "支部")
-    require_region_in_scope(acting_user, institution.region, "机构")
+    require_region_in_scope(acting_user, branch.committee.region, _("支部"))
+    require_region_in_scope(acting_user, institution.region, _("机构"))
     validate_period(start, end)
-    check_within_branch_life(branch, start, end, "覆盖")
+    check_within_branch_life(branch, start, end, pgettext("period noun", "覆盖"))
     _check_institution_not_covered_elsewhere(institution, start, end)
     if branch.kind == Branch.Kind.STANDALONE:
         _check_standalone_covers_one(branch, start, end, adding=institution)
@@ -99,19 +104,22 @@ def coverage_end(*, acting_user, coverage: Coverage, on: date) -> Coverage:
     """End a coverage period; `on` is the last day the branch covers the institution."""
     require_structure_editor(acting_user)
     coverage = lock(Coverage, coverage.pk)
-    require_region_in_scope(acting_user, coverage.branch.committee.region, "该支部")
-    close_period(coverage, on, "覆盖")
+    require_region_in_scope(acting_user, coverage.branch.committee.region, _("该支部"))
+    close_period(coverage, on, pgettext("period noun", "覆盖"))
     save_with_history(coverage, acting_user)
     return coverage
 
 
 def _end_periods_of_branch(branch: Branch, on: date, acting_user) -> None:
     """End every coverage, membership and pairing of the branch still holding after `on`."""
-    for model, label in ((Coverage, "覆盖"), (Membership, "党员组织关系"), (Pairing, "结对共建")):
+    for model, label in ((Coverage, pgettext("periods", "覆盖")),
+                         (Membership, pgettext("periods", "党员组织关系")),
+                         (Pairing, pgettext("periods", "结对共建"))):
         later = model.objects.filter(branch=branch, start__gt=on)
         if later.exists():
             raise ValidationError(
-                f"支部“{branch.name}”有 {fmt(on)} 之后才开始的{label}，请先调整后再撤销。"
+                _("支部“%(branch)s”有 %(day)s 之后才开始的%(periods)s，请先调整后再撤销。")
+                % {"branch": branch.name, "day": fmt(on), "periods": label}
             )
         for period in model.objects.filter(branch=branch).overlapping(on + ONE_DAY, None):
             period.end = on
@@ -123,12 +131,14 @@ def branch_dissolve(*, acting_user, branch: Branch, on: date) -> Branch:
     """Dissolve a branch; its coverage, memberships and pairings end on the same day."""
     require_structure_editor(acting_user)
     branch = lock(Branch, branch.pk)
-    require_region_in_scope(acting_user, branch.committee.region, "该支部")
+    require_region_in_scope(acting_user, branch.committee.region, _("该支部"))
     if branch.dissolved_on is not None:
-        raise ValidationError(f"支部“{branch.name}”已于 {fmt(branch.dissolved_on)} 撤销。")
+        raise ValidationError(_("支部“%(branch)s”已于 %(day)s 撤销。")
+                              % {"branch": branch.name, "day": fmt(branch.dissolved_on)})
     if on < branch.founded_on:
         raise ValidationError(
-            f"撤销日期 {fmt(on)} 不能早于成立日期 {fmt(branch.founded_on)}。"
+            _("撤销日期 %(day)s 不能早于成立日期 %(founded)s。")
+            % {"day": fmt(on), "founded": fmt(branch.founded_on)}
         )
     _end_periods_of_branch(branch, on, acting_user)
     branch.dissolved_on = on
@@ -144,15 +154,17 @@ def branch_merge(*, acting_user, source: Branch, target: Branch, on: date) -> Br
     """
     require_structure_editor(acting_user)
     if source.pk == target.pk:
-        raise ValidationError("不能把支部合并到它自己。")
+        raise ValidationError(_("不能把支部合并到它自己。"))
     source, target = lock(Branch, source.pk), lock(Branch, target.pk)
-    require_region_in_scope(acting_user, source.committee.region, "被合并支部")
-    require_region_in_scope(acting_user, target.committee.region, "目标支部")
+    require_region_in_scope(acting_user, source.committee.region, _("被合并支部"))
+    require_region_in_scope(acting_user, target.committee.region, _("目标支部"))
     last_day = on - ONE_DAY
     if not source.is_active_on(last_day) or not source.is_active_on(on):
-        raise ValidationError(f"被合并支部“{source.name}”在 {fmt(on)} 前后须处于存续状态。")
+        raise ValidationError(_("被合并支部“%(branch)s”在 %(day)s 前后须处于存续状态。")
+                              % {"branch": source.name, "day": fmt(on)})
     if not target.is_active_on(on):
-        raise ValidationError(f"目标支部“{target.name}”在 {fmt(on)} 未处于存续状态。")
+        raise ValidationError(_("目标支部“%(branch)s”在 %(day)s 未处于存续状态。")
+                              % {"branch": target.name, "day": fmt(on)})
 
     moving_coverage = list(Coverage.objects.filter(branch=source).holding_on(on)
                            .select_related("institution"))
@@ -163,7 +175,8 @@ def branch_merge(*, acting_user, source: Branch, target: Branch, on: date) -> Br
         )
         if len(moving_coverage) > 1:
             raise ValidationError(
-                f"目标支部“{target.name}”是单独党支部，不能接收多家机构，请改为联合党支部后再合并。"
+                _("目标支部“%(branch)s”是单独党支部，不能接收多家机构，请改为联合党支部后再合并。")
+                % {"branch": target.name}
             )
     moving_members = list(Membership.objects.filter(branch=source).holding_on(on))
     moving_pairings = list(Pairing.objects.filter(branch=source).holding_on(on))

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from partybuild.core.services import fmt
 
@@ -20,10 +21,12 @@ def check_within_branch_life(branch: Branch, start: date, end: date | None,
                               what: str) -> None:
     if start < branch.founded_on:
         raise ValidationError(
-            f"{what}开始日期 {fmt(start)} 早于支部“{branch.name}”的成立日期 "
-            f"{fmt(branch.founded_on)}。"
+            _("%(what)s开始日期 %(start)s 早于支部“%(branch)s”的成立日期 %(founded)s。")
+            % {"what": what, "start": fmt(start), "branch": branch.name,
+               "founded": fmt(branch.founded_on)}
         )
     if branch.dissolved_on is not None and (end is None or end > branch.dissolved_on):
         raise ValidationError(
-            f"支部“{branch.name}”已于 {fmt(branch.dissolved_on)} 撤销，{what}不能延续到撤销之后。"
+            _("支部“%(branch)s”已于 %(dissolved)s 撤销，%(what)s不能延续到撤销之后。")
+            % {"branch": branch.name, "dissolved": fmt(branch.dissolved_on), "what": what}
         )

@@ -4,6 +4,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.core.periods import refuse_overlap, validate_period
@@ -16,14 +18,16 @@ from .common import ONE_DAY, check_within_branch_life, lock
 
 def _require_member_in_scope(acting_user, member: Member) -> None:
     if not members_visible_to(acting_user).filter(pk=member.pk).exists():
-        raise ValidationError(f"党员{member.name}不在您管辖的区划内。")
+        raise ValidationError(_("党员%(member)s不在您管辖的区划内。") % {"member": member.name})
 
 
 def _check_member_free(member: Member, start: date, end: date | None) -> None:
     refuse_overlap(
         Membership.objects.filter(member=member).select_related("branch"), start, end,
-        lambda clash: (f"党员{member.name}在 {span(clash.start, clash.end)} "
-                       f"属于“{clash.branch.name}”，同一天只能属于一个支部。请先办理转出。"),
+        lambda clash: _("党员%(member)s在 %(period)s 属于“%(branch)s”，同一天只能属于一个支部。"
+                        "请先办理转出。") % {"member": member.name,
+                                            "period": span(clash.start, clash.end),
+                                            "branch": clash.branch.name},
     )
 
 
@@ -32,7 +36,7 @@ def membership_start(*, acting_user, member: Member, branch: Branch, start: date
                      is_secretary: bool) -> Membership:
     """Open a membership after the period checks (not atomic: its callers are)."""
     validate_period(start, end)
-    check_within_branch_life(branch, start, end, "组织关系")
+    check_within_branch_life(branch, start, end, pgettext("period noun", "组织关系"))
     _check_member_free(member, start, end)
     membership = Membership(member=member, branch=branch, start=start, end=end,
                             employer=employer, is_secretary=is_secretary)
@@ -46,7 +50,7 @@ def member_create(*, acting_user, number: str, name: str, status: str, branch: B
                   employer: Institution | None = None) -> Member:
     """Register a party member and their membership of a branch from `start` (转入)."""
     require_structure_editor(acting_user)
-    require_region_in_scope(acting_user, branch.committee.region, "所在支部")
+    require_region_in_scope(acting_user, branch.committee.region, _("所在支部"))
     member = Member(number=number, name=name, status=status, gender=gender, joined_on=joined_on)
     save_with_history(member, acting_user)
     membership_start(acting_user=acting_user, member=member, branch=branch, start=start,
@@ -72,16 +76,18 @@ def member_transfer(*, acting_user, member: Member, to_branch: Branch, on: date,
     """Transfer a member to another branch: the old membership ends the day before `on`."""
     require_structure_editor(acting_user)
     member = lock(Member, member.pk)
-    require_region_in_scope(acting_user, to_branch.committee.region, "转入支部")
+    require_region_in_scope(acting_user, to_branch.committee.region, _("转入支部"))
     current = (Membership.objects.filter(member=member).holding_on(on)
                .select_related("branch__committee__region").first())
     if current is not None:
-        require_region_in_scope(acting_user, current.branch.committee.region, "原所在支部")
+        require_region_in_scope(acting_user, current.branch.committee.region, _("原所在支部"))
         if current.branch_id == to_branch.pk:
-            raise ValidationError(f"党员{member.name}在 {fmt(on)} 已属于“{to_branch.name}”。")
+            raise ValidationError(_("党员%(member)s在 %(day)s 已属于“%(branch)s”。")
+                                  % {"member": member.name, "day": fmt(on),
+                                     "branch": to_branch.name})
         if current.start >= on:
             raise ValidationError(
-                f"转入日期须晚于原组织关系的开始日期 {fmt(current.start)}。"
+                _("转入日期须晚于原组织关系的开始日期 %(start)s。") % {"start": fmt(current.start)}
             )
         if employer is None:
             employer = current.employer
@@ -97,9 +103,10 @@ def member_transfer_out(*, acting_user, member: Member, on: date) -> Membership:
     require_structure_editor(acting_user)
     current = Membership.objects.filter(member=member).holding_on(on).first()
     if current is None:
-        raise ValidationError(f"党员{member.name}在 {fmt(on)} 不属于任何支部。")
+        raise ValidationError(_("党员%(member)s在 %(day)s 不属于任何支部。")
+                              % {"member": member.name, "day": fmt(on)})
     current = lock(Membership, current.pk)
-    require_region_in_scope(acting_user, current.branch.committee.region, "所在支部")
+    require_region_in_scope(acting_user, current.branch.committee.region, _("所在支部"))
     current.end = on
     save_with_history(current, acting_user)
     return current
@@ -110,14 +117,16 @@ def secretary_set(*, acting_user, branch: Branch, member: Member, on: date) -> M
     """Make `member` the branch secretary from `on`; the previous one steps down the day before."""
     require_structure_editor(acting_user)
     branch = lock(Branch, branch.pk)
-    require_region_in_scope(acting_user, branch.committee.region, "该支部")
+    require_region_in_scope(acting_user, branch.committee.region, _("该支部"))
     membership = Membership.objects.filter(member=member, branch=branch).holding_on(on).first()
     if membership is None:
         raise ValidationError(
-            f"{member.name}在 {fmt(on)} 不是“{branch.name}”的党员，不能担任书记。"
+            _("%(member)s在 %(day)s 不是“%(branch)s”的党员，不能担任书记。")
+            % {"member": member.name, "day": fmt(on), "branch": branch.name}
         )
     if membership.is_secretary:
-        raise ValidationError(f"{member.name}在 {fmt(on)} 已是“{branch.name}”的书记。")
+        raise ValidationError(_("%(member)s在 %(day)s 已是“%(branch)s”的书记。")
+                              % {"member": member.name, "day": fmt(on), "branch": branch.name})
     for previous in Membership.objects.filter(branch=branch, is_secretary=True).overlapping(
         on, None
     ):

@@ -3,6 +3,8 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from partybuild.accounts.scoping import require_region_in_scope
 from partybuild.core.periods import close_period, refuse_overlap, validate_period
@@ -30,13 +32,14 @@ def pairing_create(*, acting_user, branch: Branch, school_branch: SchoolBranch, 
     """Pair a branch with a public school's branch (结对共建) from `start`."""
     require_structure_editor(acting_user)
     branch = lock(Branch, branch.pk)
-    require_region_in_scope(acting_user, branch.committee.region, "支部")
+    require_region_in_scope(acting_user, branch.committee.region, _("支部"))
     validate_period(start, end)
-    check_within_branch_life(branch, start, end, "结对")
+    check_within_branch_life(branch, start, end, pgettext("period noun", "结对"))
     refuse_overlap(
         Pairing.objects.filter(branch=branch, school_branch=school_branch), start, end,
-        lambda clash: (f"“{branch.name}”与“{school_branch}”在 "
-                       f"{span(clash.start, clash.end)} 已结对。"),
+        lambda clash: _("“%(branch)s”与“%(school)s”在 %(period)s 已结对。")
+        % {"branch": branch.name, "school": school_branch,
+           "period": span(clash.start, clash.end)},
     )
     pairing = Pairing(branch=branch, school_branch=school_branch, start=start, end=end)
     save_with_history(pairing, acting_user)
@@ -48,7 +51,7 @@ def pairing_end(*, acting_user, pairing: Pairing, on: date) -> Pairing:
     """End a pairing; `on` is its last day."""
     require_structure_editor(acting_user)
     pairing = lock(Pairing, pairing.pk)
-    require_region_in_scope(acting_user, pairing.branch.committee.region, "该支部")
-    close_period(pairing, on, "结对")
+    require_region_in_scope(acting_user, pairing.branch.committee.region, _("该支部"))
+    close_period(pairing, on, pgettext("period noun", "结对"))
     save_with_history(pairing, acting_user)
     return pairing

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from partybuild.accounts.scoping import region_path, require_region_in_scope
 from partybuild.core.services import require_structure_editor, save_with_history
@@ -13,9 +14,9 @@ from .common import lock
 
 def _require_parent_region_in_scope(acting_user, parent: Region | None) -> None:
     if parent is not None:
-        require_region_in_scope(acting_user, parent, "上级区划")
+        require_region_in_scope(acting_user, parent, _("上级区划"))
     elif region_path(acting_user) != "/":
-        raise ValidationError("只有不限区划的管理员可以创建顶级区划，请选择上级区划。")
+        raise ValidationError(_("只有不限区划的管理员可以创建顶级区划，请选择上级区划。"))
 
 
 @transaction.atomic
@@ -36,11 +37,12 @@ def region_update(*, acting_user, region: Region, code: str, name: str,
     """Edit a region; a new code or parent rebuilds the paths of the region and all below it."""
     require_structure_editor(acting_user)
     region = lock(Region, region.pk)
-    require_region_in_scope(acting_user, region, "该区划")
+    require_region_in_scope(acting_user, region, _("该区划"))
     if (parent.pk if parent else None) != region.parent_id:
         _require_parent_region_in_scope(acting_user, parent)
     if parent is not None and parent.path.startswith(region.path):
-        raise ValidationError(f"不能把“{region.name}”移到它自己或它的下级区划之下。")
+        raise ValidationError(_("不能把“%(region)s”移到它自己或它的下级区划之下。")
+                              % {"region": region.name})
     old_path = region.path
     region.code, region.name, region.parent, region.level = code, name, parent, level
     region.path = region_path_for(parent, code)
@@ -58,7 +60,7 @@ def committee_create(*, acting_user, name: str, level: str, region: Region,
                      parent: Committee | None = None) -> Committee:
     """Create a party committee in a region the acting user administers."""
     require_structure_editor(acting_user)
-    require_region_in_scope(acting_user, region, "所属区划")
+    require_region_in_scope(acting_user, region, _("所属区划"))
     committee = Committee(name=name, level=level, region=region, parent=parent)
     save_with_history(committee, acting_user)
     return committee
@@ -76,7 +78,7 @@ INSTITUTION_FIELDS = (
 def institution_create(*, acting_user, **fields) -> Institution:
     """Register an institution in one of the acting user's regions."""
     require_structure_editor(acting_user)
-    require_region_in_scope(acting_user, fields["region"], "所属区划")
+    require_region_in_scope(acting_user, fields["region"], _("所属区划"))
     institution = Institution(**{k: v for k, v in fields.items() if k in INSTITUTION_FIELDS})
     save_with_history(institution, acting_user)
     return institution
@@ -87,11 +89,11 @@ def institution_update(*, acting_user, institution: Institution, **fields) -> In
     """Edit an institution's record; closing it is setting its 停办日期."""
     require_structure_editor(acting_user)
     institution = lock(Institution, institution.pk)
-    require_region_in_scope(acting_user, institution.region, "该机构")
+    require_region_in_scope(acting_user, institution.region, _("该机构"))
     for key, value in fields.items():
         if key not in INSTITUTION_FIELDS:
             raise TypeError(f"unknown institution field {key}")
         setattr(institution, key, value)
-    require_region_in_scope(acting_user, institution.region, "所属区划")
+    require_region_in_scope(acting_user, institution.region, _("所属区划"))
     save_with_history(institution, acting_user)
     return institution
