@@ -141,7 +141,12 @@ def max_due_days(ctx: Context) -> int:
 
 
 def clues(ctx: Context) -> list[Item]:
-    """Rule 3: a clue not reviewed 7 days after it was recorded, to the region's staff."""
+    """Rule 3: a clue not reviewed within 7 days of its date, to the region's staff.
+
+    The same boundary as the staff home's 线索待核查 and the clue list's filter
+    (visits.attention.awaiting_review_q): a clue dated D may be reviewed up to D + 7, and is
+    reminded from D + 8.
+    """
     today = ctx.today
     items = []
     pending = (Clue.objects.filter(reviewed_on__isnull=True, date__lte=today)
@@ -149,7 +154,7 @@ def clues(ctx: Context) -> list[Item]:
     for clue in pending:
         path = clue.institution.region.path
         waited = (today - clue.date).days
-        if waited < ctx.thresholds.for_path(path).clue_review_days:
+        if waited <= ctx.thresholds.for_path(path).clue_review_days:
             continue
         text = f"线索：{clue.institution.name}“{clue.description}”（{clue.date}）{waited} 天未核查"
         for user in ctx.directory.staff(path):

@@ -13,6 +13,8 @@ from partybuild.instructors.models import Instructor
 from partybuild.reminders.models import RegionThresholds, Rule
 from partybuild.reminders.rules import all_items
 from partybuild.scoring.models import Inspection
+from partybuild.visits.attention import awaiting_review_q
+from partybuild.visits.models import Clue
 from tests.factories import (
     AssignmentFactory,
     BranchFactory,
@@ -110,16 +112,26 @@ def test_a_rectified_hazard_is_not_reminded(assigned, alice, institution_a):
 
 # Rule 3: clues ----------------------------------------------------------------------------
 
-def test_a_clue_waits_7_days_before_the_staff_hear_of_it(alice, institution_a):
+def test_a_clue_may_wait_7_days_before_the_staff_hear_of_it(alice, institution_a):
     clue = ClueFactory(institution=institution_a, date=date(2026, 11, 17),
                        description="疑似超范围招收学科类学员")
-    assert items(date(2026, 11, 23), Rule.CLUE_REVIEW) == []
-    assert items(date(2026, 11, 24), Rule.CLUE_REVIEW) == [(
-        "alice", "线索：赫山区阳光艺术培训学校“疑似超范围招收学科类学员”（2026-11-17）7 天未核查",
+    assert items(date(2026, 11, 24), Rule.CLUE_REVIEW) == []
+    assert items(date(2026, 11, 25), Rule.CLUE_REVIEW) == [(
+        "alice", "线索：赫山区阳光艺术培训学校“疑似超范围招收学科类学员”（2026-11-17）8 天未核查",
         f"/visits/clues/{clue.pk}/")]
-    clue.reviewed_on = date(2026, 11, 24)
+    clue.reviewed_on = date(2026, 11, 25)
     clue.save()
-    assert items(date(2026, 11, 25), Rule.CLUE_REVIEW) == []
+    assert items(date(2026, 11, 26), Rule.CLUE_REVIEW) == []
+
+
+def test_the_reminder_starts_the_day_the_home_page_counts_the_clue(alice, institution_a):
+    """One boundary: the day the reminder goes out, the staff home and the clue list's
+    ?awaiting_review=1 count the clue too, and not the day before."""
+    ClueFactory(institution=institution_a, date=date(2026, 11, 17))
+    for day in (date(2026, 11, 24), date(2026, 11, 25)):
+        reminded = bool(items(day, Rule.CLUE_REVIEW))
+        counted = Clue.objects.filter(awaiting_review_q(day)).exists()
+        assert reminded == counted, day
 
 
 # Rule 4: 三同步 ---------------------------------------------------------------------------
