@@ -84,11 +84,16 @@ class _Explanation:
         self.coverages = coverages
         self.visits = visits
         self._periods: dict[int, list[tuple[str, int, int]]] | None = None
+        self._covering: dict[int, dict[int, str]] = {}
         self._items: dict[int, dict[int, int]] | None = None
 
     def covering(self, institution_id: int, first: int, last: int) -> dict[int, str]:
         """The branch that covers each month in scope (index first..last-1) on its 15th:
-        the first period, latest start first, that covers it; in month order."""
+        the first period, latest start first, that covers it; in month order. Kept, as
+        the institution's span of months is the same for every read."""
+        covering = self._covering.get(institution_id)
+        if covering is not None:
+            return covering
         if self._periods is None:
             periods: dict[int, list[tuple[str, int, int]]] = {}
             fifteenths = self.fifteenths
@@ -107,6 +112,7 @@ class _Explanation:
                     covering[index + 1] = branch_name
         if len(covering) > 1:
             covering = dict(sorted(covering.items()))
+        self._covering[institution_id] = covering
         return covering
 
     def items_by_month(self, institution_id: int) -> dict[int, int]:
@@ -118,7 +124,7 @@ class _Explanation:
                     by_month = items[pk] = {}
                 by_month[month] = done
             self._items = items
-        return dict(self._items.get(institution_id, ()))
+        return self._items.get(institution_id) or {}
 
 
 @dataclass(slots=True)
@@ -271,6 +277,15 @@ class _Reader:
             return cursor.fetchall()
 
 
+def reads_whole_tables(*, scored: int, largest_id: int) -> bool:
+    """Whether a run reads each table's rows of the year whole and leaves the other
+    institutions' rows aside in Python: when the institutions scored hold at least half of
+    the table's ids (a province's yearly run), as filtering every row by a list of 20,000
+    ids in SQL costs more than the rows it saves. Fewer (a county, one institution's page)
+    read only their own rows, through the institution's index."""
+    return 2 * scored >= largest_id
+
+
 def score_institutions(*, institutions, year: int,
                        rubric: RubricValues = DEFAULT_RUBRIC) -> list[InstitutionScore]:
     """Score every institution of the queryset that has a month in scope in the year.
@@ -299,11 +314,7 @@ def score_institutions(*, institutions, year: int,
         candidates = cursor.fetchall()
     if not candidates:
         return []
-    # Institutions holding at least half of the table's ids (a province's yearly run) read
-    # each table's rows of the year whole and leave the others aside here: filtering every
-    # row by a list of 20,000 ids in SQL costs more than the rows it saves. Fewer (a county,
-    # one institution's page) read only their own rows, through the institution's index.
-    if 2 * len(candidates) >= candidates[0][7]:
+    if reads_whole_tables(scored=len(candidates), largest_id=candidates[0][7]):
         ids = None
     else:
         # A subquery rather than a list of ids: 20,000 parameters would strain some databases.
