@@ -172,6 +172,12 @@ class InstitutionScore:
         return list(range(first + 1, last + 1))
 
     @property
+    def months_in_scope(self) -> int:
+        """How many months are in scope (the stored score's months_in_scope)."""
+        first, last = self.month_span
+        return last - first
+
+    @property
     def covering_branch_by_month(self) -> dict[int, str]:
         """Month in scope → the name of the branch that covered the institution on its 15th,
         for the covered months, in month order."""
