@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from operator import itemgetter
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, Subquery
 
@@ -257,8 +258,8 @@ _rank = itemgetter(0, 1)
 
 class _Reader:
     """The run's hand-written queries (the ORM builds only the institutions' own query):
-    each reads one table for the year, restricted to the institutions scored (see
-    `restricted`), and returns plain tuples."""
+    each reads one table for the year, restricted to the institutions scored unless the
+    run reads the tables whole (see `rows`), and returns plain tuples."""
 
     def __init__(self, connection, ids: tuple[str, list] | None):
         self.connection = connection
@@ -314,7 +315,10 @@ def score_institutions(*, institutions, year: int,
              .values_list("pk", "credit_code", "name", "region__code", "opened_on",
                           "closed_on", "charter_includes_party_building", "largest_id")
              .query)
-    sql, params = query.get_compiler(using=institutions.db).as_sql()
+    try:
+        sql, params = query.get_compiler(using=institutions.db).as_sql()
+    except EmptyResultSet:  # institutions.none(): nothing to score
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         candidates = cursor.fetchall()

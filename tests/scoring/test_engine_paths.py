@@ -57,3 +57,11 @@ def test_a_county_reads_its_own_rows_and_a_province_every_row(county_a, county_b
     assert real(scored=20_000, largest_id=20_000)
     assert real(scored=12_000, largest_id=23_000)
     assert not real(scored=1_000, largest_id=20_000)
+
+
+def test_no_institutions_score_nothing_without_a_query(county_a, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert score_institutions(institutions=Institution.objects.none(), year=2024) == []
+    with django_assert_num_queries(1):
+        assert score_institutions(institutions=Institution.objects.filter(region=county_a),
+                                  year=2024) == []
