@@ -85,14 +85,15 @@ class _Explanation:
         self.coverages = coverages
         self.visits = visits
         self._periods: dict[int, list[tuple[str, int, int]]] | None = None
-        self._covering: dict[int, dict[int, str]] = {}
+        self._covering: dict[tuple[int, int, int], dict[int, str]] = {}
         self._items: dict[int, dict[int, int]] | None = None
 
     def covering(self, institution_id: int, first: int, last: int) -> dict[int, str]:
         """The branch that covers each month in scope (index first..last-1) on its 15th:
-        the first period, latest start first, that covers it; in month order. Kept, as
-        the institution's span of months is the same for every read."""
-        covering = self._covering.get(institution_id)
+        the first period, latest start first, that covers it; in month order. Kept for
+        the next read (a page reads it once for the months and once for the count)."""
+        key = (institution_id, first, last)
+        covering = self._covering.get(key)
         if covering is not None:
             return covering
         if self._periods is None:
@@ -113,7 +114,7 @@ class _Explanation:
                     covering[index + 1] = branch_name
         if len(covering) > 1:
             covering = dict(sorted(covering.items()))
-        self._covering[institution_id] = covering
+        self._covering[key] = covering
         return covering
 
     def items_by_month(self, institution_id: int) -> dict[int, int]:
