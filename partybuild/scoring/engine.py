@@ -75,9 +75,12 @@ class CoveragePeriod:
                 and (self.dissolved_on is None or day <= self.dissolved_on))
 
 
+_start = itemgetter(0)
+
+
 class _Explanation:
     """The rows one run read that explain its scores month by month, grouped by institution
-    on first use: the coverage periods as month ranges (latest start first, as read) and the
+    on first use: the coverage periods as month ranges (latest start first) and the
     four-ones items done per month (in the order the database returned them)."""
 
     def __init__(self, fifteenths: list[date], coverages: list[tuple], visits: list[tuple]):
@@ -105,10 +108,15 @@ class _Explanation:
                     end = dissolved_on
                 ends = 12 if end is None else bisect_right(fifteenths, end)
                 if begins < ends:
-                    periods.setdefault(pk, []).append((branch_name, begins, ends))
+                    periods.setdefault(pk, []).append((start, branch_name, begins, ends))
+            # Latest start first (an institution's periods never start on the same day:
+            # no two branches cover it on one day).
+            for institution_periods in periods.values():
+                if len(institution_periods) > 1:
+                    institution_periods.sort(key=_start, reverse=True)
             self._periods = periods
         covering: dict[int, str] = {}
-        for branch_name, start, end in self._periods.get(institution_id, ()):
+        for _start_day, branch_name, start, end in self._periods.get(institution_id, ()):
             for index in range(max(start, first), min(end, last)):
                 if index + 1 not in covering:
                     covering[index + 1] = branch_name
@@ -346,14 +354,14 @@ def score_institutions(*, institutions, year: int,
     if not scope:
         return []
 
-    # Coverage periods, latest start first (the first that covers a month names its branch
-    # in the explanation); here only which months they cover, as a bit mask per institution.
+    # Coverage periods (the explanation names the branch of each month); here only which
+    # months they cover, as a bit mask per institution.
     coverage, branch = read.table(Coverage), read.table(Branch)
     coverages = read.rows(
         f'SELECT c.institution_id, b.name, c.start, c."end", b.founded_on, b.dissolved_on '
         f"FROM {coverage} c INNER JOIN {branch} b ON b.id = c.branch_id "
-        f'WHERE c.start <= %s AND (c."end" IS NULL OR c."end" >= %s){{restricted}} '
-        f"ORDER BY c.start DESC", [year_end, year_start], "c.institution_id")
+        f'WHERE c.start <= %s AND (c."end" IS NULL OR c."end" >= %s){{restricted}}',
+        [year_end, year_start], "c.institution_id")
     bits = [(1 << index) for index in range(13)]
     covered_mask: dict[int, int] = {}
     for pk, _name, start, end, founded_on, dissolved_on in coverages:
