@@ -262,7 +262,7 @@ _JSON_ROWS = {"sqlite": "json_each(%s)", "postgresql": "jsonb_array_elements(%s:
 def _score_row(score: InstitutionScore, version: int, now) -> Score:
     return Score(
         institution_id=score.institution_id, year=score.year, rubric_version=version,
-        months_in_scope=len(score.months), coverage=score.coverage, charter=score.charter,
+        months_in_scope=score.months_in_scope, coverage=score.coverage, charter=score.charter,
         four_ones=score.four_ones, activities=score.activities, hazards=score.hazards,
         red_points=score.red_points, deductions=score.deductions, total=score.total,
         grade=score.grade, red_list=score.red_list, computed_at=now,
@@ -281,7 +281,7 @@ def _insert_scores(scores: list[InstitutionScore], *, year: int, version: int, n
         Score.objects.bulk_create([_score_row(score, version, now) for score in scores])
         return
     rows = json.dumps([
-        [score.institution_id, len(score.months), str(score.coverage), str(score.charter),
+        [score.institution_id, score.months_in_scope, str(score.coverage), str(score.charter),
          str(score.four_ones), str(score.activities), str(score.hazards),
          str(score.red_points), str(score.deductions), str(score.total), score.grade,
          score.red_list]
