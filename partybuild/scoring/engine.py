@@ -78,10 +78,15 @@ class CoveragePeriod:
 _start = itemgetter(0)
 
 
+def _ascending(by_month: dict[int, int]) -> bool:
+    months = list(by_month)
+    return all(earlier < later for earlier, later in zip(months, months[1:], strict=False))
+
+
 class _Explanation:
     """The rows one run read that explain its scores month by month, grouped by institution
     on first use: the coverage periods as month ranges (latest start first) and the
-    four-ones items done per month (in the order the database returned them)."""
+    four-ones items done per month (in month order)."""
 
     def __init__(self, fifteenths: list[date], coverages: list[tuple], visits: list[tuple]):
         self.fifteenths = fifteenths
@@ -126,6 +131,9 @@ class _Explanation:
         return covering
 
     def items_by_month(self, institution_id: int) -> dict[int, int]:
+        """Month → distinct items done, in month order whatever order the rows came in
+        (PostgreSQL returns a GROUP BY in the order of the plan it picks, which changes with
+        the table's statistics; the stored explanation and the pages must not)."""
         if self._items is None:
             items: dict[int, dict[int, int]] = {}
             for pk, month, done in self.visits:
@@ -134,7 +142,12 @@ class _Explanation:
                     by_month = items[pk] = {}
                 by_month[month] = done
             self._items = items
-        return self._items.get(institution_id) or {}
+        by_month = self._items.get(institution_id)
+        if not by_month:
+            return {}
+        if len(by_month) > 1 and not _ascending(by_month):
+            by_month = self._items[institution_id] = dict(sorted(by_month.items()))
+        return by_month
 
 
 @dataclass(slots=True)

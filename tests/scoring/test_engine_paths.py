@@ -8,6 +8,7 @@ explanations exactly, for the whole table and for one county of it."""
 import random
 
 import pytest
+from django.db import connection
 
 from partybuild.organisation.models import Institution
 from partybuild.scoring import engine
@@ -65,3 +66,22 @@ def test_no_institutions_score_nothing_without_a_query(county_a, django_assert_n
     with django_assert_num_queries(1):
         assert score_institutions(institutions=Institution.objects.filter(region=county_a),
                                   year=2024) == []
+
+
+def test_the_months_of_an_explanation_are_in_month_order_whatever_plan_the_database_picks(
+        county_a, committee_a):
+    """The pages, the PDFs and the stored explanation list the months January first. On
+    PostgreSQL the visits' GROUP BY comes back in the order of the plan, which follows the
+    table's statistics: with sorting disabled it is a hash aggregate, in no order at all."""
+    build_region(random.Random(2024), county_a, committee_a, 30)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+    scores = score_institutions(institutions=Institution.objects.all(), year=2024)
+    months_read = [list(score.items_by_month) for score in scores]
+    assert sum(len(months) > 6 for months in months_read) > 5
+    assert all(months == sorted(months) for months in months_read)
+    expected = reference_engine.score_institutions(institutions=Institution.objects.all(),
+                                                   year=2024)
+    assert [as_compared(score) for score in scores] == [
+        as_compared(score) for score in expected]
