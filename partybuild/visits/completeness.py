@@ -490,6 +490,12 @@ def unvisited_this_month(*, user, day: date | None = None,
     if day.day <= FLAG_AFTER_DAY or not user.can_view_structure:
         return None
     filters = GridFilters(year=day.year, month=day.month, progress=Progress.NOT_VISITED)
+    # The count and the first names read the whole region: kept like the grid's figures.
+    return kept_for_grid(f"home-unvisited-{day.isoformat()}-{limit}", user, filters,
+                         lambda: _unvisited(user=user, day=day, filters=filters, limit=limit))
+
+
+def _unvisited(*, user, day: date, filters: GridFilters, limit: int) -> UnvisitedFlag:
     institutions = grid_institutions(user=user, filters=filters)
     shown = list(institutions[:limit])
     count = len(shown) if len(shown) < limit else institutions.count()
