@@ -228,12 +228,6 @@ def kept(name: str, parts: tuple, compute, using: str = "default"):
     return value
 
 
-def forget_kept() -> None:
-    """Drop every kept value (tests that compare a kept value with a fresh count)."""
-    with _kept_lock:
-        _kept.clear()
-
-
 def install_after_migrate(sender, using="default", **kwargs) -> None:
     """post_migrate receiver: put back what a table rebuild or a flush took away."""
     install(connections[using])
