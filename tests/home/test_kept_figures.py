@@ -193,3 +193,22 @@ def test_another_region_does_not_read_the_kept_figures_of_this_one(alice, eve, w
     kept_figures(alice)
     assert comparable(kept_figures(eve)) == comparable(fresh_figures(eve))
     assert attention(user=eve, day=DAY).clues_awaiting_review == 0
+
+
+def test_rows_written_around_the_services_move_the_kept_figures_too(alice, world):
+    """bulk_create (as the importers write), a queryset update and a delete: no service."""
+    from partybuild.visits.models import Clue, Hazard, Visit
+
+    kept_figures(alice)
+    Visit.objects.bulk_create([Visit(instructor=world["instructor"],
+                                     institution=world["institutions"][3],
+                                     date=DAY.replace(day=7), lesson=True)])
+    assert_kept_equals_fresh(alice)
+    Clue.objects.bulk_create([Clue(institution=world["institutions"][0],
+                                   instructor=world["instructor"],
+                                   date=DAY - timedelta(days=20), description="新线索")])
+    assert attention(user=alice, day=DAY).clues_awaiting_review == 2
+    Hazard.objects.filter(pk=world["hazard"].pk).update(rectified_on=DAY)
+    assert attention(user=alice, day=DAY).overdue_hazards == 0
+    Visit.objects.filter(institution=world["institutions"][3]).delete()
+    assert_kept_equals_fresh(alice)
