@@ -4,8 +4,9 @@ personal in the header (the unread-message bell, the name) must still be each re
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from partybuild.notifications.models import Notification
 
@@ -66,7 +67,14 @@ def test_each_role_and_page_gets_its_own_links(client, alice, bob, carol, dave):
     assert reverse("admin:index") not in header(client, alice)
 
 
-def test_the_nav_follows_the_language(client, alice):
+@pytest.fixture
+def back_to_chinese():
+    """A request in English leaves English active in this thread: later tests expect Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_the_nav_follows_the_language(client, alice, back_to_chinese):
     chinese = header(client, alice)
     client.cookies["django_language"] = "en"
     english = header(client, alice)
