@@ -80,3 +80,17 @@ def test_the_nav_follows_the_language(client, alice, back_to_chinese):
     english = header(client, alice)
     assert "培训机构</a>" in chinese
     assert "培训机构</a>" not in english
+
+
+def test_an_instructor_relinked_to_another_record_gets_the_new_link(client, bob, county_a):
+    from tests.factories import InstructorFactory
+
+    old = bob.instructor
+    assert reverse("instructors:instructor_detail", args=[old.pk]) in header(client, bob)
+    old.user = None
+    old.save()
+    new = InstructorFactory(name="李波", user=bob, region=county_a)
+    bob.refresh_from_db()
+    page = header(client, bob)
+    assert reverse("instructors:instructor_detail", args=[new.pk]) in page
+    assert reverse("instructors:instructor_detail", args=[old.pk]) not in page

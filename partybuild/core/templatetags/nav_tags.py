@@ -5,13 +5,14 @@ URL name and the language: rendered on every request it cost about as much as a 
 /health/ response. It is kept per (language, URL name, namespace, role flags), in this
 process. Nothing personal is in it: the unread-message bell and the reader's name are
 written by base.html around it on every request. An instructor's nav links to their own
-record, so theirs is kept per user.
+instructor record, so theirs is kept per record.
 """
 
 import threading
 from collections import OrderedDict
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
@@ -22,9 +23,20 @@ _navs: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
+def own_record(user) -> int | None:
+    """An instructor's own instructor record, which their nav links to (one query, as the
+    template's {% if user.instructor %} did); None for everyone else."""
+    if not user.is_instructor:
+        return None
+    try:
+        return user.instructor.pk
+    except ObjectDoesNotExist:
+        return None
+
+
 def nav_key(request, user) -> tuple:
     match = getattr(request, "resolver_match", None)
-    own = user.pk if user.is_instructor else None  # their own record's link
+    own = own_record(user)
     return (get_language(), getattr(match, "url_name", None) or "",
             getattr(match, "namespace", None) or "", user.role, user.is_active, user.is_staff,
             user.is_instructor, user.can_view_structure, user.can_edit_structure,
