@@ -16,11 +16,19 @@ triggers when a later migration rebuilds that table, and `flush` empties the sta
 (without the row nothing is cached, and post_migrate puts a fresh one back).
 """
 
+import threading
+from collections import OrderedDict
+
 from django.apps import apps
 from django.db import connections
 
 STAMP_TABLE = "organisation_figuresstamp"
 SEQUENCE = "organisation_figures_token"
+# The stamp rows: the structure's token (the triggers of WATCHED_MODELS renew every row,
+# so a structure change invalidates both) and the monthly work's (WATCHED_ACTIVITY_MODELS
+# renew this row only: a visit does not make the structure figures be counted again).
+STRUCTURE_ROW = 1
+ACTIVITY_ROW = 2
 # Every model region_structure_figures reads, and what a change of each can move.
 WATCHED_MODELS = (
     ("organisation", "Institution"),  # region, opened_on, closed_on
@@ -34,10 +42,28 @@ WATCHED_MODELS = (
 )
 
 
+# The monthly work the staff home's follow-ups and the completeness grid count, and the
+# instructors' names and numbers the grid's figures show.
+WATCHED_ACTIVITY_MODELS = (
+    ("visits", "Visit"),  # visited, items done, entry day
+    ("visits", "Hazard"),  # overdue hazards
+    ("visits", "Clue"),  # clues awaiting review
+    ("instructors", "Instructor"),  # names and numbers in the grid's figures
+)
+
+
+def _tables(models) -> list[str]:
+    # By name: instructors and visits are layers above organisation.
+    return [apps.get_model(app, model)._meta.db_table for app, model in models]
+
+
 def watched_tables() -> list[str]:
     """Their tables (Region kept organisation's table when it moved to its own app)."""
-    # By name: instructors is a layer above organisation.
-    return [apps.get_model(app, model)._meta.db_table for app, model in WATCHED_MODELS]
+    return _tables(WATCHED_MODELS)
+
+
+def watched_activity_tables() -> list[str]:
+    return _tables(WATCHED_ACTIVITY_MODELS)
 
 
 OPERATIONS = ("insert", "update", "delete")
@@ -53,6 +79,26 @@ def _sqlite_statements() -> list[str]:
                 "SET token = random(); END"
             )
     return statements
+
+
+# The tables that grow by imports of many thousand rows. SQLite has row triggers only, and
+# any AFTER INSERT trigger, even an empty one, doubled the time to insert a wide visit row
+# (about 30 µs a row: 7 s more for a 250,000-visit import). So on SQLite their inserts
+# set no token: the reader adds the largest id of each to the tokens instead, an index
+# lookup. Django's SQLite tables are AUTOINCREMENT, so every insert that lets the database
+# choose the id raises it; updates and deletes still renew the token by trigger.
+INSERT_BY_MAX_ID_MODELS = (("visits", "Visit"), ("visits", "Hazard"), ("visits", "Clue"))
+
+
+def _sqlite_activity_statements() -> list[str]:
+    by_max_id = set(_tables(INSERT_BY_MAX_ID_MODELS))
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_activity_{operation} AFTER "
+        f"{operation.upper()} ON {table} BEGIN UPDATE {STAMP_TABLE} "
+        f"SET token = random() WHERE id = {ACTIVITY_ROW}; END"
+        for table in watched_activity_tables() for operation in OPERATIONS
+        if not (operation == "insert" and table in by_max_id)
+    ]
 
 
 def _postgres_statements() -> list[str]:
@@ -71,13 +117,29 @@ def _postgres_statements() -> list[str]:
     return statements
 
 
+def _postgres_activity_statements() -> list[str]:
+    statements = [
+        "CREATE OR REPLACE FUNCTION organisation_activity_touch() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {STAMP_TABLE} SET token = nextval('{SEQUENCE}') "
+        f"WHERE id = {ACTIVITY_ROW}; RETURN NULL; END; $$",
+    ]
+    for table in watched_activity_tables():
+        statements.append(
+            f"CREATE OR REPLACE TRIGGER {table}_activity AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION organisation_activity_touch()"
+        )
+    return statements
+
+
 def install(connection) -> None:
     """Create the triggers (idempotent) and the stamp row if it is missing."""
     if connection.vendor == "sqlite":
         statements = _sqlite_statements()
+        activity_statements = _sqlite_activity_statements()
         new_token = "random()"
     elif connection.vendor == "postgresql":
         statements = _postgres_statements()
+        activity_statements = _postgres_activity_statements()
         new_token = f"nextval('{SEQUENCE}')"
     else:  # another database: no triggers, so nothing is ever cached (stamp row absent)
         return
@@ -88,8 +150,19 @@ def install(connection) -> None:
         for statement in statements:
             cursor.execute(statement)
         cursor.execute(
-            f"INSERT INTO {STAMP_TABLE} (id, token) SELECT 1, {new_token} "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {STAMP_TABLE})"
+            f"INSERT INTO {STAMP_TABLE} (id, token) SELECT {STRUCTURE_ROW}, {new_token} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {STAMP_TABLE} WHERE id = {STRUCTURE_ROW})"
+        )
+        if not set(watched_activity_tables()) <= tables:
+            return  # the visits app not migrated yet: its post_migrate installs the rest
+        if connection.vendor == "sqlite":
+            for table in _tables(INSERT_BY_MAX_ID_MODELS):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_activity_insert")
+        for statement in activity_statements:
+            cursor.execute(statement)
+        cursor.execute(
+            f"INSERT INTO {STAMP_TABLE} (id, token) SELECT {ACTIVITY_ROW}, {new_token} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {STAMP_TABLE} WHERE id = {ACTIVITY_ROW})"
         )
 
 
@@ -99,10 +172,18 @@ def uninstall(connection) -> None:
             for table in watched_tables():
                 for operation in OPERATIONS:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {table}_figures_{operation}")
+            for table in watched_activity_tables():
+                for operation in OPERATIONS:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_activity_{operation}")
         elif connection.vendor == "postgresql":
             for table in watched_tables():
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_figures ON {table}")
+            tables = set(connection.introspection.table_names())
+            for table in watched_activity_tables():
+                if table in tables:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_activity ON {table}")
             cursor.execute("DROP FUNCTION IF EXISTS organisation_figures_touch()")
+            cursor.execute("DROP FUNCTION IF EXISTS organisation_activity_touch()")
             cursor.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
 
 
@@ -112,6 +193,58 @@ def current_token(using: str = "default") -> int | None:
         cursor.execute(f"SELECT token FROM {STAMP_TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def current_tokens(using: str = "default") -> tuple | None:
+    """The structure's and the monthly work's tokens, in one query; None without both rows.
+
+    On SQLite the largest id of each INSERT_BY_MAX_ID_MODELS table is part of them.
+    """
+    connection = connections[using]
+    sql = f"SELECT id, token FROM {STAMP_TABLE} WHERE id IN ({STRUCTURE_ROW}, {ACTIVITY_ROW})"
+    if connection.vendor == "sqlite":
+        sql += "".join(f" UNION ALL SELECT {-n}, MAX(id) FROM {table}"
+                       for n, table in enumerate(_tables(INSERT_BY_MAX_ID_MODELS), start=1))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        tokens = dict(cursor.fetchall())
+    if STRUCTURE_ROW not in tokens or ACTIVITY_ROW not in tokens:
+        return None
+    return tuple(sorted(tokens.items()))
+
+
+# Values kept in this process, the most recently used last. Not Django's cache: a grid's
+# figures hold thousands of lines, and unpickling them on every read cost as much as a
+# third of the page. Each server process keeps its own; the tokens keep them all right.
+KEPT_VALUES = 256
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def kept(name: str, parts: tuple, compute, using: str = "default"):
+    """compute(), reused while neither token has changed since it was kept.
+
+    `parts` must name everything else the value depends on (the user's region path, the
+    day, the filters, the settings read, the language): the tokens stand for the database
+    only. A read never writes to the database. Without the stamp rows (a flushed database,
+    another vendor) compute() runs every time. The value is shared between requests: its
+    readers must not change it.
+    """
+    tokens = current_tokens(using)
+    if tokens is None:
+        return compute()
+    key = (name, connections[using].settings_dict["NAME"], parts, tokens)
+    with _kept_lock:
+        value = _kept.get(key)
+        if value is not None:
+            _kept.move_to_end(key)
+            return value
+    value = compute()
+    with _kept_lock:
+        _kept[key] = value
+        while len(_kept) > KEPT_VALUES:
+            _kept.popitem(last=False)
+    return value
 
 
 def install_after_migrate(sender, using="default", **kwargs) -> None:

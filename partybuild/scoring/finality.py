@@ -79,6 +79,14 @@ def finality_of(*, institution_id: int, year: int) -> Finality:
     rubric = Rubric.objects.filter(year=year, finalised_at__isnull=False).first()
     inspection = (Inspection.objects.filter(institution_id=institution_id, year=year,
                                             finalised_at__isnull=False).first())
+    return finality_from(rubric=rubric, inspection=inspection)
+
+
+def finality_from(*, rubric: Rubric | None, inspection: Inspection | None) -> Finality:
+    """finality_of, from the year's rubric and the institution's inspection already read
+    (either may be None or not finalised): the score page reads both anyway."""
+    rubric = rubric if rubric is not None and rubric.finalised_at else None
+    inspection = inspection if inspection is not None and inspection.finalised_at else None
     moments = [moment for moment in (rubric and rubric.finalised_at,
                                      inspection and inspection.finalised_at) if moment]
     if not moments:

@@ -320,13 +320,15 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     clues = list(clues_visible_to(user).filter(in_year_q(year), institution=institution,
                                                substantiated=True).order_by("date", "pk"))
     differs = bool(stored and live and stored.total != live.total)
-    state = finality.finality_of(institution_id=institution.pk, year=year)
+    inspection = Inspection.objects.filter(institution=institution, year=year).first()
+    # The rubric of the year and this inspection are read above: no second look for finality.
+    state = finality.finality_from(rubric=rubric if rubric.pk else None, inspection=inspection)
     return ScorePage(
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
         stored_rubric=stored_rubric, months=months, activities=activities, hazards=hazards,
         overdue_hazards=overdue, as_of=as_of,
         point_entries=entries, clues=clues, differs=differs and not state.final,
-        inspection=Inspection.objects.filter(institution=institution, year=year).first(),
+        inspection=inspection,
         final_state=state,
         late_changed=state.final and bool(finality.differences(stored, live)),
     )

@@ -30,11 +30,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, ExtractMonth
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import region_path, regions_visible_to
 from partybuild.core.periods import holding_on_q
 from partybuild.instructors.models import Assignment, Instructor
+from partybuild.organisation.figures_stamp import kept
 from partybuild.organisation.models import Institution
 from partybuild.organisation.scoping import institutions_visible_to
 from partybuild.organisation.selectors import flag, operating_on_q, today_or
@@ -239,16 +241,41 @@ def _assignments_on(day: date) -> QuerySet[Assignment]:
     return Assignment.objects.filter(holding_on_q(day))
 
 
+def kept_parts(user, filters: GridFilters) -> tuple | None:
+    """What a region-wide figure of the grid depends on besides the database, or None.
+
+    The figures count every institution of the region (the totals, the number of rows),
+    so they are kept under the stamp's tokens (organisation/figures_stamp.py) and counted
+    once per change. An instructor filter (a queryset) and an instructor's own view are
+    counted every time.
+    """
+    if filters.instructors is not None or (user.is_authenticated and user.is_instructor):
+        return None
+    return (region_path(user), filters.year, filters.month,
+            filters.region.pk if filters.region is not None else None, filters.progress,
+            get_language())
+
+
+def kept_for_grid(name: str, user, filters: GridFilters, compute):
+    parts = kept_parts(user, filters)
+    return compute() if parts is None else kept(name, parts, compute)
+
+
 class CountingPaginator(Paginator):
     """A paginator that counts a cheaper queryset with the same rows (no outer join)."""
 
-    def __init__(self, object_list, per_page, *, counted: QuerySet, **kwargs):
+    def __init__(self, object_list, per_page, *, counted: QuerySet, kept_as=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.counted = counted
+        # (user, filters): the count is kept like the grid's figures.
+        self.kept_as = kept_as
 
     @cached_property
     def count(self) -> int:
-        return self.counted.count()
+        if self.kept_as is None:
+            return self.counted.count()
+        user, filters = self.kept_as
+        return kept_for_grid("grid-count", user, filters, self.counted.count)
 
 
 def grid_institutions(*, user, filters: GridFilters,
@@ -290,6 +317,15 @@ def grid_institutions(*, user, filters: GridFilters,
     ).order_by("name_key", "pk")
 
 
+class MonthOf(ExtractMonth):
+    """ExtractMonth, with SQLite's own strftime: Django's SQLite EXTRACT calls back into
+    Python for every row, the larger part of reading a page's year of visits."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%m', {sql}) AS integer)", params
+
+
 def items_by_month(*, institutions: QuerySet | Iterable[int],
                    year: int) -> dict[int, dict[int, int]]:
     """Items done per institution and month of the year, in one aggregate query.
@@ -300,7 +336,7 @@ def items_by_month(*, institutions: QuerySet | Iterable[int],
         Visit.objects
         .filter(institution__in=institutions, date__gte=date(year, 1, 1),
                 date__lte=date(year, 12, 31))
-        .annotate(month=ExtractMonth("date"))
+        .annotate(month=MonthOf("date"))
         .values("institution_id", "month")
         .annotate(items=items_done())
         .order_by()
@@ -332,6 +368,13 @@ class MonthFigures:
 
 
 def month_figures(*, user, filters: GridFilters) -> MonthFigures:
+    """counted_month_figures, kept while nothing they count has changed."""
+    filters = replace(filters, progress="")
+    return kept_for_grid("grid-month-figures", user, filters,
+                         lambda: counted_month_figures(user=user, filters=filters))
+
+
+def counted_month_figures(*, user, filters: GridFilters) -> MonthFigures:
     """The chosen month's totals, per reporting region and per instructor, in two queries.
 
     One query counts the in-scope institutions by (region, instructor on the 15th); the
@@ -396,9 +439,15 @@ def completeness_grid(*, user, filters: GridFilters, page: int | str = 1,
                       ) -> CompletenessGrid:
     """One page of the grid, with the month's totals per region and per instructor."""
     day = today_or(day)
-    paginator = CountingPaginator(grid_institutions(user=user, filters=filters), page_size,
+    # A row shows the name, the region's name, the instructor and the months operating:
+    # the other columns of an institution are left unread (building 100 full rows cost
+    # more than the query).
+    shown = grid_institutions(user=user, filters=filters).only(
+        "pk", "name", "opened_on", "closed_on", "region__name")
+    paginator = CountingPaginator(shown, page_size,
                                   counted=grid_institutions(user=user, filters=filters,
-                                                            with_instructor=False))
+                                                            with_instructor=False),
+                                  kept_as=(user, filters))
     page_obj = paginator.get_page(page)
     institutions = list(page_obj.object_list)
     done = items_by_month(institutions=[i.pk for i in institutions], year=filters.year)
@@ -455,6 +504,12 @@ def unvisited_this_month(*, user, day: date | None = None,
     if day.day <= FLAG_AFTER_DAY or not user.can_view_structure:
         return None
     filters = GridFilters(year=day.year, month=day.month, progress=Progress.NOT_VISITED)
+    # The count and the first names read the whole region: kept like the grid's figures.
+    return kept_for_grid(f"home-unvisited-{day.isoformat()}-{limit}", user, filters,
+                         lambda: _unvisited(user=user, day=day, filters=filters, limit=limit))
+
+
+def _unvisited(*, user, day: date, filters: GridFilters, limit: int) -> UnvisitedFlag:
     institutions = grid_institutions(user=user, filters=filters)
     shown = list(institutions[:limit])
     count = len(shown) if len(shown) < limit else institutions.count()

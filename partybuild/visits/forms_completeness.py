@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import regions_visible_to
+from partybuild.core.forms import QuickSelect
 from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL
 
@@ -17,14 +18,16 @@ YEARS_BACK = 10
 
 
 class CompletenessFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
-    month = forms.TypedChoiceField(label=_("统计月份"), coerce=int, required=False)
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False,
+                                  widget=QuickSelect)
+    month = forms.TypedChoiceField(label=_("统计月份"), coerce=int, required=False,
+                                   widget=QuickSelect)
     region = forms.ModelChoiceField(label=_("区划（含下级）"), queryset=None, required=False,
-                                    empty_label=ALL)
+                                    empty_label=ALL, widget=QuickSelect)
     # A search, not a list: a large city has thousands of instructors.
     instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60)
     state = forms.ChoiceField(label=_("本月完成情况"), required=False,
-                              choices=[("", ALL), *Progress.choices])
+                              choices=[("", ALL), *Progress.choices], widget=QuickSelect)
 
     def __init__(self, data, *, user, day: date):
         data = data.copy()

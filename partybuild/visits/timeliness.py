@@ -22,7 +22,7 @@ instructor): the rows grow with regions × instructors, never with institutions.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -37,7 +37,7 @@ from partybuild.instructors.models import Assignment
 from partybuild.organisation.models import Institution
 from partybuild.organisation.scoping import institutions_visible_to
 
-from .completeness import mid_month
+from .completeness import kept_for_grid, mid_month
 from .models import FOUR_ONES, Visit
 
 COMPLETE_VISIT_Q = Q(**{key: True for key, _label in FOUR_ONES})
@@ -182,6 +182,13 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def grid_on_time(*, user, filters) -> OnTimeFigures:
+    """counted_grid_on_time, kept while nothing it counts has changed (like the grid's)."""
+    filters = replace(filters, progress="")
+    return kept_for_grid(f"grid-on-time-{on_time_days()}", user, filters,
+                         lambda: counted_grid_on_time(user=user, filters=filters))
+
+
+def counted_grid_on_time(*, user, filters) -> OnTimeFigures:
     """The completeness grid's on-time figures: its month, region and instructor filters."""
     institutions = institutions_visible_to(user)
     if filters.region is not None:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partybuild.home.attention import attention
+from partybuild.home.attention import attention, counted_attention
 from tests.factories import InstitutionFactory, InstructorFactory
 from tests.factories_visits import ClueFactory, HazardFactory, VisitFactory
 
@@ -145,8 +145,13 @@ def test_the_counts_take_a_fixed_number_of_queries(alice, november, county_a,
                                                    django_assert_num_queries):
     day = date(2026, 11, 21)
     with django_assert_num_queries(4):
-        attention(user=alice, day=day)
+        counted_attention(user=alice, day=day)
     for n in range(15):
         InstitutionFactory(name=f"赫山区批量培训学校{n}", region=county_a)
     with django_assert_num_queries(4):
+        assert counted_attention(user=alice, day=day).not_visited == 18
+    # The page's reading: the stamp's tokens, then the four counts once per change.
+    with django_assert_num_queries(5):
+        assert attention(user=alice, day=day).not_visited == 18
+    with django_assert_num_queries(1):
         assert attention(user=alice, day=day).not_visited == 18

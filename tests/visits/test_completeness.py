@@ -413,3 +413,24 @@ def test_the_export_runs_a_constant_number_of_queries(client, alice, county_a):
     small = page_queries(client, params)
     county_of(county_a, 60, instructors)
     assert page_queries(client, params) == small
+
+
+def test_rows_and_instructor_lines_written_in_python_escape_stored_text_and_link_right(
+        client, alice, county, county_a):
+    """The rows, instructor lines and filter selects are written in Python, not a template:
+    stored text is still escaped, and each instructor's link is the page's query string
+    without its page, with their number (what {% querystring %} wrote)."""
+    sly = InstitutionFactory(name="赫山区<b>加粗</b>培训学校", region=county_a)
+    sly_instructor = InstructorFactory(name="王<i>斜</i>", number="Z&1", region=county_a)
+    AssignmentFactory(instructor=sly_instructor, institution=sly, start=date(2024, 1, 1))
+    client.force_login(alice)
+    page = client.get(GRID, {"year": 2025, "month": 5, "page": 1, "state": ""}).content.decode()
+    assert "赫山区&lt;b&gt;加粗&lt;/b&gt;培训学校" in page and "<b>加粗" not in page
+    assert "王&lt;i&gt;斜&lt;/i&gt;" in page and "<i>斜" not in page
+    detail = reverse("organisation:institution_detail", args=[sly.pk])
+    assert f'<a href="{detail}">赫山区&lt;b&gt;加粗&lt;/b&gt;培训学校</a>' in page
+    instructor_detail = reverse("instructors:instructor_detail", args=[sly_instructor.pk])
+    assert f'<a href="{instructor_detail}">王&lt;i&gt;斜&lt;/i&gt;</a>' in page
+    assert 'href="?year=2025&amp;month=5&amp;state=&amp;instructor=Z%261"' in page
+    assert f'<option value="{county_a.pk}">' in page
+    assert '<option value="2025" selected>2025</option>' in page
