@@ -24,9 +24,11 @@ from django.db import connections
 
 STAMP_TABLE = "organisation_figuresstamp"
 SEQUENCE = "organisation_figures_token"
-# The stamp rows: the structure's token (the triggers of WATCHED_MODELS renew every row,
-# so a structure change invalidates both) and the monthly work's (WATCHED_ACTIVITY_MODELS
-# renew this row only: a visit does not make the structure figures be counted again).
+# The stamp rows: the structure's token (the triggers of WATCHED_MODELS renew it) and the
+# monthly work's (WATCHED_ACTIVITY_MODELS renew it: a visit does not make the structure
+# figures be counted again). Each trigger renews its own row only, and the monthly figures
+# are kept under both tokens: on PostgreSQL a write holds its row's lock until it commits,
+# and a structure write that locked both rows could deadlock with a visit being saved.
 STRUCTURE_ROW = 1
 ACTIVITY_ROW = 2
 # Every model region_structure_figures reads, and what a change of each can move.
@@ -73,10 +75,12 @@ def _sqlite_statements() -> list[str]:
     statements = []
     for table in watched_tables():
         for operation in OPERATIONS:
+            # Dropped first: an older trigger of the same name renewed every row.
+            statements.append(f"DROP TRIGGER IF EXISTS {table}_figures_{operation}")
             statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_figures_{operation} AFTER "
+                f"CREATE TRIGGER {table}_figures_{operation} AFTER "
                 f"{operation.upper()} ON {table} BEGIN UPDATE {STAMP_TABLE} "
-                "SET token = random(); END"
+                f"SET token = random() WHERE id = {STRUCTURE_ROW}; END"
             )
     return statements
 
@@ -106,8 +110,8 @@ def _postgres_statements() -> list[str]:
         f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
         # Once per statement, not per row: a bulk import of 20,000 rows sets one token.
         "CREATE OR REPLACE FUNCTION organisation_figures_touch() RETURNS trigger "
-        f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {STAMP_TABLE} SET token = nextval('{SEQUENCE}'); "
-        "RETURN NULL; END; $$",
+        f"LANGUAGE plpgsql AS $$ BEGIN UPDATE {STAMP_TABLE} SET token = nextval('{SEQUENCE}') "
+        f"WHERE id = {STRUCTURE_ROW}; RETURN NULL; END; $$",
     ]
     for table in watched_tables():
         statements.append(
