@@ -146,16 +146,33 @@ class VisitsKind(WorkKind):
                                                           "start", "end"),
                 "institution_id", {values[0] for _code, values in found}):
             self.assignments[instructor_id, institution_id].append((start, end))
-        # The stored visits of this batch's institutions, within its dates.
         self.existing = {
             (visit.instructor_id, visit.institution_id, visit.date): visit
-            # No ordering: the model's default one joins the institutions to sort.
-            for visit in fetch_in(Visit.objects.order_by().filter(**date_bounds(rows, "date")),
-                                  "institution_id",
-                                  {self.known[code][0] for code in codes if code in self.known})
+            for visit in self.stored_visits(
+                rows, {self.known[code][0] for code in codes if code in self.known})
         }
         self.batch_rows = rows
         self.user_id = getattr(self.context.user, "pk", None)
+
+    @staticmethod
+    def stored_visits(rows: list[Row], institution_ids: set[int]) -> list[Visit]:
+        """The stored visits of the batch's institutions, within its dates."""
+        if not institution_ids:
+            return []
+        if connection.vendor == "postgresql":
+            # One index probe per institution on (institution, date). Given the IN list and
+            # a year's dates, PostgreSQL may read the year's visits of every institution by
+            # the (date, institution) index instead, which grows with the table.
+            days = [row["date"] for row in rows]
+            quote = connection.ops.quote_name
+            return list(Visit.objects.raw(
+                f"SELECT visit.* FROM unnest(%s::bigint[]) AS wanted(id) CROSS JOIN LATERAL "
+                f"(SELECT * FROM {quote(Visit._meta.db_table)} WHERE institution_id = wanted.id "
+                f"AND date BETWEEN %s AND %s) AS visit",
+                [sorted(institution_ids), min(days), max(days)]))
+        # No ordering: the model's default one joins the institutions to sort.
+        return fetch_in(Visit.objects.order_by().filter(**date_bounds(rows, "date")),
+                        "institution_id", institution_ids)
 
     def region_allowed(self, region_id: int) -> bool:
         allowed = self.allowed_regions.get(region_id)
