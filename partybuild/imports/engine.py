@@ -365,6 +365,10 @@ def parse_rows(kind: ImportKind, table, mapping: dict[int, Column],
     memo = kind.__dict__.setdefault("_cell_memo", {})
     columns = [(index, column, memo.setdefault(column.key, {}))
                for index, column in mapping.items()]
+    if isinstance(table.rows, list):
+        rows = _parse_plain_batch(table.rows, width, ignored, columns, absent, headers, errors)
+        if rows is not None:
+            return rows
     rows = []
     for number, cells in table.rows:
         values = {}
@@ -399,6 +403,49 @@ def parse_rows(kind: ImportKind, table, mapping: dict[int, Column],
         for key, value in absent.items():
             values[key] = value
         rows.append(row)
+    return rows
+
+
+def _parse_plain_batch(batch: list, width: int, ignored: list[int], columns: list,
+                       absent: dict, headers: dict, errors: list) -> list[Row] | None:
+    """parse_rows for a batch whose every cell is good, a column at a time; None when a row
+    needs parse_rows' own loop (a cell that fails, an example row, cells past the header).
+
+    Column by column, each cell's outcome comes from the memo in one comprehension, which
+    costs a fraction of the row-by-row loop; the values and the memo are the same.
+    """
+    if not columns:
+        return None
+    for _number, cells in batch:
+        first = cells[0] if cells else None
+        if len(cells) != width or ((ignored or not isinstance(first, str)
+                                    or not first.isascii()) and is_example_row(cells, ignored)):
+            return None
+    value_columns = []
+    for index, column, seen in columns:
+        keys = [cell if cell.__class__ is str else (type(cell), cell)
+                for cell in [cells[index] for _number, cells in batch]]
+        outcomes = [seen.get(key) for key in keys]
+        if None in outcomes:
+            for position, key in enumerate(keys):
+                if outcomes[position] is None:
+                    outcome = seen.get(key)
+                    if outcome is None:
+                        outcome = _parse_cell(column, batch[position][1][index])
+                        if len(seen) >= CELL_MEMO_SIZE:
+                            seen.clear()
+                        seen[key] = outcome
+                    outcomes[position] = outcome
+        values = [outcome[0] for outcome in outcomes]
+        if FAILED in values:
+            return None
+        value_columns.append(values)
+    names = [column.key for _index, column, _seen in columns]
+    rows = []
+    for (number, _cells), row_values in zip(batch, zip(*value_columns, strict=True), strict=True):
+        values = dict(zip(names, row_values, strict=True))
+        values.update(absent)
+        rows.append(Row(number, values, headers, errors))
     return rows
 
 
