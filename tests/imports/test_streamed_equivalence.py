@@ -13,7 +13,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partybuild.imports import engine
@@ -193,3 +194,16 @@ def test_a_scoped_user_gets_the_same_refusals_and_nothing_stored_either_way(offi
     (streamed,), after = outcomes[VisitsKind]
     assert streamed == reference
     assert streamed[3] and before == [] and after == ([], [])
+
+
+def test_a_batch_of_visits_takes_the_same_queries_whatever_its_size(offices, dave):
+    counts = []
+    for size in (50, engine.BATCH_SIZE):
+        content = visit_rows(offices, 0, size, "讲授党章")
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            result = run_import(VisitsKind, csv_bytes([HEADER, *content]), "visits.csv",
+                                user=dave, today=TODAY)
+            transaction.set_rollback(True)
+        assert result.ok and result.created == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

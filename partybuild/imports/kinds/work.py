@@ -36,7 +36,7 @@ from .structure.common import StructureKind, fetch_in, limited, parse_credit_cod
 
 def date_bounds(rows: list[Row], key: str) -> dict:
     """A date-range filter covering every row's date, so only those days' records load."""
-    days = [row[key] for row in rows if row[key] is not None]
+    days = [day for day in (row.values.get(key) for row in rows) if day is not None]
     if not days:
         return {f"{key}__isnull": True}
     return {f"{key}__gte": min(days), f"{key}__lte": max(days)}
@@ -163,7 +163,7 @@ class VisitsKind(WorkKind):
             # One index probe per institution on (institution, date). Given the IN list and
             # a year's dates, PostgreSQL may read the year's visits of every institution by
             # the (date, institution) index instead, which grows with the table.
-            days = [row["date"] for row in rows]
+            days = [row.values["date"] for row in rows]
             quote = connection.ops.quote_name
             return list(Visit.objects.raw(
                 f"SELECT visit.* FROM unnest(%s::bigint[]) AS wanted(id) CROSS JOIN LATERAL "
