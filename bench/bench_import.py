@@ -162,6 +162,8 @@ def floor(folder: Path, kind: str) -> tuple[float, float]:
     from django.utils import timezone
 
     from partybuild.core.natural import sort_key
+    from partybuild.imports.engine import SQLITE_IMPORT_CACHE_KIB
+    from partybuild.imports.kinds import KINDS
     from partybuild.instructors.models import Instructor
     from partybuild.organisation.models import Institution
     from partybuild.regions.models import Region
@@ -172,6 +174,11 @@ def floor(folder: Path, kind: str) -> tuple[float, float]:
     day = (lambda text: date.fromisoformat(text)) if on_pg else (lambda text: text)
     stamp = now if on_pg else connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic(), connection.cursor() as cursor:
+        if not on_pg and KINDS[kind].streamed:
+            # The page cache the project's streamed imports use (imports.engine), so that
+            # the floor's index inserts are as cheap as the project's (and no cheaper for
+            # the kinds imported whole, which keep the connection's own).
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
         with (folder / f"{kind}.csv").open(encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
             next(reader)

@@ -191,7 +191,7 @@ def _text_rows(text: str, delimiter: str) -> Iterator[list]:
             if len(row) > MAX_COLUMNS and any(row[MAX_COLUMNS:]):
                 raise ImportFileError(_too_many_columns())
             # _cell() of a string, which is all the csv module gives.
-            yield [value.strip() for value in row[:MAX_COLUMNS]]
+            yield list(map(str.strip, row[:MAX_COLUMNS]))
     except csv.Error as error:
         raise ImportFileError(f"CSV 文件格式有误：{error}。") from error
 
@@ -318,7 +318,9 @@ def _cell(value):
 
 
 def _is_blank(values: list) -> bool:
-    return all(value is None or value == "" for value in values)
+    # any() in C settles nearly every row (a non-empty string is true); only a row of
+    # falsy cells (0, False, None, "") is looked at cell by cell.
+    return not any(values) and all(value is None or value == "" for value in values)
 
 
 BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")

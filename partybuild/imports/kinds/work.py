@@ -9,6 +9,7 @@ points/services.py), applied to the whole file at once.
 
 from collections import defaultdict
 
+from django.db import connection
 from django.utils import timezone
 
 from partybuild.activities.models import Activity
@@ -35,7 +36,7 @@ from .structure.common import StructureKind, fetch_in, limited, parse_credit_cod
 
 def date_bounds(rows: list[Row], key: str) -> dict:
     """A date-range filter covering every row's date, so only those days' records load."""
-    days = [row[key] for row in rows if row[key] is not None]
+    days = [day for day in (row.values.get(key) for row in rows) if day is not None]
     if not days:
         return {f"{key}__isnull": True}
     return {f"{key}__gte": min(days), f"{key}__lte": max(days)}
@@ -116,22 +117,106 @@ class VisitsKind(WorkKind):
                       "hazard_check_text", "ledger", "ledger_text", "case_talk",
                       "case_talk_case", "notes")
 
+    # Institutions, instructors and assignments found by earlier batches are kept for the
+    # next ones (a file lists an institution's visits together, and the same instructors
+    # throughout), up to this many institutions, then looked up afresh.
+    KEPT_INSTITUTIONS = 50_000
+
     def load(self, rows):
-        self.load_institutions(rows)
-        self.load_instructors(rows)
-        ids = {institution.pk for institution in self.institutions.values()}
-        self.assignments = defaultdict(list)
-        for assignment in fetch_in(Assignment.objects.all(), "institution_id", ids):
-            self.assignments[assignment.instructor_id, assignment.institution_id].append(
-                (assignment.start, assignment.end))
+        """What the rows refer to, as plain tuples: (id, region id, opened on, closed on)
+        per credit code, the id per instructor number, the assignments' periods; the model
+        instances only for the rows that fail a check (plan_checked), to word the message."""
+        self.load_places()
+        if not hasattr(self, "known") or len(self.known) > self.KEPT_INSTITUTIONS:
+            self.known, self.known_instructors, self.allowed_regions = {}, {}, {}
+            self.assignments = defaultdict(list)
+            self.driver_days = {}
+        codes = {row.values["credit_code"] for row in rows}
+        found = [(code, (pk, region_id, opened_on, closed_on))
+                 for pk, code, region_id, opened_on, closed_on in fetch_in(
+                     Institution.objects.order_by().values_list(
+                         "pk", "credit_code", "region_id", "opened_on", "closed_on"),
+                     "credit_code", codes - self.known.keys())]
+        self.known.update(found)
+        self.known_instructors.update(fetch_in(
+            Instructor.objects.order_by().values_list("number", "pk"), "number",
+            {row.values["instructor"] for row in rows} - self.known_instructors.keys()))
+        for instructor_id, institution_id, start, end in fetch_in(
+                Assignment.objects.order_by().values_list("instructor_id", "institution_id",
+                                                          "start", "end"),
+                "institution_id", {values[0] for _code, values in found}):
+            self.assignments[instructor_id, institution_id].append((start, end))
         self.existing = {
             (visit.instructor_id, visit.institution_id, visit.date): visit
-            # No ordering: the model's default one joins the institutions to sort.
-            for visit in self.existing_for(Visit.objects.order_by(), rows, "date")
+            for visit in self.stored_visits(
+                rows, {self.known[code][0] for code in codes if code in self.known})
         }
+        self.batch_rows = rows
         self.user_id = getattr(self.context.user, "pk", None)
 
+    @staticmethod
+    def stored_visits(rows: list[Row], institution_ids: set[int]) -> list[Visit]:
+        """The stored visits of the batch's institutions, within its dates."""
+        if not institution_ids:
+            return []
+        if connection.vendor == "postgresql":
+            # One index probe per institution on (institution, date). Given the IN list and
+            # a year's dates, PostgreSQL may read the year's visits of every institution by
+            # the (date, institution) index instead, which grows with the table.
+            days = [row.values["date"] for row in rows]
+            quote = connection.ops.quote_name
+            return list(Visit.objects.raw(
+                f"SELECT visit.* FROM unnest(%s::bigint[]) AS wanted(id) CROSS JOIN LATERAL "
+                f"(SELECT * FROM {quote(Visit._meta.db_table)} WHERE institution_id = wanted.id "
+                f"AND date BETWEEN %s AND %s) AS visit",
+                [sorted(institution_ids), min(days), max(days)]))
+        # No ordering: the model's default one joins the institutions to sort.
+        return fetch_in(Visit.objects.order_by().filter(**date_bounds(rows, "date")),
+                        "institution_id", institution_ids)
+
+    def region_allowed(self, region_id: int) -> bool:
+        allowed = self.allowed_regions.get(region_id)
+        if allowed is None:
+            allowed = self.allowed_regions[region_id] = \
+                self.context.region_allowed(self.regions_by_id[region_id])
+        return allowed
+
     def plan(self, row: Row) -> list[Planned]:
+        # The checks of plan_checked, spelled out on tuples for the rows that pass them all
+        # (nearly every row); a row that fails one is planned by plan_checked, which words
+        # the messages in the same order.
+        parsed = row.values
+        institution = self.known.get(parsed["credit_code"])
+        instructor_id = self.known_instructors.get(parsed["instructor"])
+        if institution is None or instructor_id is None:
+            return self.plan_checked(row)
+        institution_id, region_id, opened_on, closed_on = institution
+        day = parsed["date"]
+        if not (self.region_allowed(region_id) and day <= self.context.today
+                and opened_on <= day and (closed_on is None or day <= closed_on)
+                and any(start <= day and (end is None or day <= end)
+                        for start, end in self.assignments.get(
+                            (instructor_id, institution_id), ()))):
+            return self.plan_checked(row)
+        visit = self.existing.get((instructor_id, institution_id, day)) \
+            if self.existing else None
+        if visit is None:
+            # A new visit is a plain tuple: no model instance for each of 250,000 rows. Its
+            # item texts are empty, as a new Visit's are.
+            return [Planned(row, NewRecord((
+                instructor_id, institution_id, day,
+                bool(parsed["lesson"]), "", bool(parsed["policy"]), "",
+                bool(parsed["hazard_check"]), "", bool(parsed["ledger"]), "",
+                bool(parsed["case_talk"]), "", None, parsed["notes"], self.user_id)))]
+        return self.plan_change(row, visit)
+
+    def plan_checked(self, row: Row) -> list[Planned]:
+        """The row checked with the model instances, each failed check worded on the row."""
+        if self.batch_rows is not None:
+            # The batch's institutions and instructors as records, once for all its rows.
+            self.load_institutions(self.batch_rows)
+            self.load_instructors(self.batch_rows)
+            self.batch_rows = None
         institution = self.institution_of(row)
         instructor = self.instructor_of(row)
         if institution is None or instructor is None:
@@ -140,16 +225,16 @@ class VisitsKind(WorkKind):
             return []
         if not self.check_assigned(row, instructor, institution):
             return []
-        parsed = row.values
-        visit = self.existing.get((instructor.pk, institution.pk, parsed["date"]))
+        visit = self.existing.get((instructor.pk, institution.pk, row["date"]))
         if visit is None:
-            # A new visit is a plain tuple: no model instance for each of 250,000 rows. Its
-            # item texts are empty, as a new Visit's are.
             return [Planned(row, NewRecord((
-                instructor.pk, institution.pk, parsed["date"],
-                bool(parsed["lesson"]), "", bool(parsed["policy"]), "",
-                bool(parsed["hazard_check"]), "", bool(parsed["ledger"]), "",
-                bool(parsed["case_talk"]), "", None, parsed["notes"], self.user_id)))]
+                instructor.pk, institution.pk, row["date"],
+                bool(row["lesson"]), "", bool(row["policy"]), "",
+                bool(row["hazard_check"]), "", bool(row["ledger"]), "",
+                bool(row["case_talk"]), "", None, row["notes"], self.user_id)))]
+        return self.plan_change(row, visit)
+
+    def plan_change(self, row: Row, visit: Visit) -> list[Planned]:
         values = {"notes": row["notes"]}
         # An item not done keeps no text describing it, as visit_update ensures.
         for item, text_field in ITEM_TEXTS.items():
@@ -165,10 +250,20 @@ class VisitsKind(WorkKind):
             Visit, self.UPDATE_COLUMNS,
             [(*(getattr(item.instance, name) for name in self.UPDATE_COLUMNS), item.instance.pk)
              for item in planned if not item.is_new and item.changed], user, now)
-        # created_at is what auto_now_add would give; client_id is only for the phone.
-        insert_with_history(
-            Visit, self.NEW_COLUMNS,
-            [(*item.instance.values, now, None) for item in planned if item.is_new], user, now)
+        # created_at is what auto_now_add would give; client_id is only for the phone. The
+        # dates go in as the driver takes them, each distinct day adapted once.
+        ops = connection.ops
+        stamp = ops.adapt_datetimefield_value(now)
+        days = self.driver_days
+        rows = []
+        for item in planned:
+            if item.instance.pk is None:
+                values = item.instance.values
+                day = days.get(values[2])
+                if day is None:
+                    day = days[values[2]] = ops.adapt_datefield_value(values[2])
+                rows.append((*values[:2], day, *values[3:], stamp, None))
+        insert_with_history(Visit, self.NEW_COLUMNS, rows, user, now, adapted=True)
 
     def check_assigned(self, row: Row, instructor: Instructor, institution: Institution) -> bool:
         """A visit is by an instructor holding an assignment to the institution that day."""
