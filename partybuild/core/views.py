@@ -11,6 +11,7 @@ from django_tables2 import SingleTableMixin
 
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
+from .table_rows import body_rows_html
 
 # The print view (?print=1) shows every filtered row on one page, up to this many: beyond
 # it a browser takes minutes to lay the table out, and nobody files 100 printed pages.
@@ -54,6 +55,13 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
             return {"per_page": PRINT_MAX_ROWS}
         # Read at request time so a changed setting (or a test override) applies.
         return {"per_page": settings.LIST_PAGE_SIZE}
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if not self.export_format():
+            # Drawn here, as plain HTML, so the template only pastes them (core.table_rows).
+            table.body_html = body_rows_html(table)
+        return table
 
     def get_table_kwargs(self):
         return {"user": self.request.user}
