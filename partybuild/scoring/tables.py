@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.core.table_rows import badge_html, link_html, text, url_builder
+from partybuild.core.table_rows import badge_html, link_html, text, text_memo, url_builder
 from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
 
 from .models import GRADE, Score, grade_label
@@ -50,8 +50,12 @@ class ScoreTable(UserAwareTable):
         draw it (core.table_rows; None is the column's blank)."""
         if self._urls is None:
             self._urls = (url_builder("scoring:score_detail", 2),
-                          url_builder("scoring:inspection", 2))
-        detail, inspection = self._urls
+                          url_builder("scoring:inspection", 2), text_memo())
+        detail, inspection, shown = self._urls
+
+        def _text_or_blank(value):
+            return None if value in (None, "") else shown(value)
+
         institution = record.institution
         name = institution.name
         label, tone = INSPECTION_STATUSES.get(record.inspection_status,
@@ -118,7 +122,3 @@ class ScoreTable(UserAwareTable):
 
     def value_red_list(self, value):
         return yes_no(value)
-
-
-def _text_or_blank(value):
-    return None if value in (None, "") else text(value)
