@@ -16,6 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
+from .forms import draw_selects_fast
 from .table_rows import body_rows_html, fetch_page_in_two_steps
 
 # The print view (?print=1) shows every filtered row on one page, up to this many: beyond
@@ -84,6 +85,11 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         if self.count_rows is not None:
             options["paginator_class"] = partial(KeptCountPaginator, keep=self.count_rows)
         return options
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        draw_selects_fast(filterset.form)
+        return filterset
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
