@@ -36,8 +36,9 @@ def _choice(choices: dict, value):
     """A choice field's cell: its display, as django-tables2 shows it (None when blank)."""
     if value in BLANK:
         return None
-    shown = choices.get(value, value)
-    return None if shown in BLANK else text(str(shown))
+    # str() first: comparing a lazy label translates it once per comparison.
+    shown = str(choices.get(value, value))
+    return None if shown == "" else text(shown)
 
 
 class UserAwareTable(tables.Table):
