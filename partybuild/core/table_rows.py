@@ -15,6 +15,7 @@ Both write exactly the markup django-tables2's template would (tests/perf compar
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.template import Context
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
@@ -159,7 +160,11 @@ def fetch_page_in_two_steps(table) -> None:
     ordered = getattr(table.data, "data", None)
     if not isinstance(sliced, QuerySet) or not isinstance(ordered, QuerySet):
         return
-    if sliced._result_cache is not None or ordered.query.combinator or ordered.query.distinct:
+    if (sliced._result_cache is not None or ordered.query.combinator or ordered.query.distinct
+            or sliced._iterable_class is not ModelIterable
+            # A window function (a rank) would be computed over the page's rows only.
+            or any(getattr(annotation, "contains_over_clause", False)
+                   for annotation in ordered.query.annotations.values())):
         return
     keys = list(sliced.values_list("pk", flat=True))
     records = {record.pk: record for record in ordered.filter(pk__in=keys)} if keys else {}
