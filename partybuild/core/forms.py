@@ -1,9 +1,10 @@
 """Form pieces every staff form shares: phone-friendly date inputs and scoped choices."""
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+
+from .table_rows import text
 
 
 class DateInput(forms.DateInput):
@@ -41,21 +42,52 @@ class ScopedModelForm(ScopedFormMixin, forms.ModelForm):
     pass
 
 
-class QuickSelect(forms.Select):
-    """A <select> written in Python: the same markup as Django's, without a template per
-    option. A filter of every region of a city has hundreds of options, and rendering each
-    through select_option.html and attrs.html cost more than the page's queries."""
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {text(name)}")
+        else:
+            shown = value if isinstance(value, SafeData) else conditional_escape(f"{value}")
+            parts.append(f' {text(name)}="{shown}"')
+    return "".join(parts)
+
+
+class FastSelect(forms.Select):
+    """forms.Select drawn in Python: the same markup as Django's select.html and
+    select_option.html, without a template render per option.
+
+    A list page's region filter offers every region of the user's scope (a city has a few
+    hundred); rendering each option through the template engine was a large share of the
+    page. Only for widgets that keep Django's own templates (ListPage checks).
+    """
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        options = []
-        for group_name, group, _index in widget["optgroups"]:
-            if group_name:  # optgroups are rare: let Django write them
-                return super().render(name, value, attrs, renderer)
-            for option in group:
-                options.append(format_html(
-                    '<option value="{}"{}>{}</option>', option["value"],
-                    flatatt(option["attrs"]), option["label"]))
-        return format_html('<select name="{}"{}>\n{}\n</select>', widget["name"],
-                           flatatt(widget["attrs"]),
-                           mark_safe("\n".join(options)))  # noqa: S308 - each one escaped
+        out = [f'<select name="{text(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'\n  <optgroup label="{text(group_name)}">')
+            for option in group_choices:
+                value = option["value"]
+                shown = value if isinstance(value, SafeData) else conditional_escape(f"{value}")
+                out.append(f'\n  <option value="{shown}"{_attrs_html(option["attrs"])}>'
+                           f'{text(option["label"])}</option>\n')
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))
+
+
+def draw_selects_fast(form: forms.BaseForm) -> None:
+    """Swap every plain forms.Select of the form (Django's templates, not a subclass with
+    its own) for FastSelect, keeping its choices and attributes."""
+    for field in form.fields.values():
+        widget = field.widget
+        if (type(widget) is forms.Select
+                and widget.template_name == forms.Select.template_name
+                and widget.option_template_name == forms.Select.option_template_name):
+            widget.__class__ = FastSelect

@@ -1,9 +1,14 @@
 """The health check and the base of every list page."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
@@ -11,6 +16,8 @@ from django_tables2 import SingleTableMixin
 
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
+from .forms import draw_selects_fast
+from .table_rows import body_rows_html, fetch_page_in_two_steps
 
 # The print view (?print=1) shows every filtered row on one page, up to this many: beyond
 # it a browser takes minutes to lay the table out, and nobody files 100 printed pages.
@@ -41,9 +48,29 @@ def filters_in_words(form: forms.BaseForm) -> list[str]:
     return lines
 
 
+class KeptCountPaginator(Paginator):
+    """A Paginator of a table's rows that asks `keep(queryset)` for the number of rows."""
+
+    def __init__(self, *args, keep, **kwargs):
+        self.keep = keep
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def count(self):
+        # The rows are django-tables2's BoundRows over a TableQuerysetData over the queryset.
+        queryset = getattr(getattr(self.object_list, "data", None), "data", None)
+        if isinstance(queryset, QuerySet):
+            return self.keep(queryset)
+        return super().count
+
+
 class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     """A sortable, filterable, paginated, exportable, printable list; get_queryset returns the
     selector."""
+
+    # A function(queryset) -> int giving the number of filtered rows (an app's kept count),
+    # or None to run COUNT(*) on every view.
+    count_rows = None
 
     def get_table_pagination(self, table):
         if self.export_format():
@@ -51,9 +78,26 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         if printing(self.request):
             # One page holding every filtered row (up to the cap), so the paginator still
             # counts them all for the notice when the cap cuts the list.
-            return {"per_page": PRINT_MAX_ROWS}
-        # Read at request time so a changed setting (or a test override) applies.
-        return {"per_page": settings.LIST_PAGE_SIZE}
+            options = {"per_page": PRINT_MAX_ROWS}
+        else:
+            # Read at request time so a changed setting (or a test override) applies.
+            options = {"per_page": settings.LIST_PAGE_SIZE}
+        if self.count_rows is not None:
+            options["paginator_class"] = partial(KeptCountPaginator, keep=self.count_rows)
+        return options
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        draw_selects_fast(filterset.form)
+        return filterset
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if not self.export_format():
+            fetch_page_in_two_steps(table)
+            # Drawn here, as plain HTML, so the template only pastes them (core.table_rows).
+            table.body_html = body_rows_html(table)
+        return table
 
     def get_table_kwargs(self):
         return {"user": self.request.user}

@@ -41,6 +41,10 @@ WATCHED_MODELS = (
     ("organisation", "Pairing"),  # paired branches
     ("instructors", "Assignment"),  # instructors on duty, institutions without one
     ("regions", "Region"),  # the paths the figures are counted under
+    # Not read by the figures: watched so that the list pages may keep their row counts
+    # (organisation.selectors.kept_count); scores change in batches, inspections rarely.
+    ("scoring", "Score"),
+    ("scoring", "Inspection"),
 )
 
 

@@ -6,12 +6,15 @@ opened_on to closed_on, a branch is active from founded_on to dissolved_on, and 
 institution is covered only by a branch that is itself active on the day.
 """
 
+import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -36,7 +39,7 @@ from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.natural import natural_sorted
 from partybuild.core.periods import holding_on_q
 
-from .figures_stamp import current_token
+from .figures_stamp import current_token, watched_tables
 from .models import Branch, Coverage, Institution, Member, Membership, Pairing
 from .scoping import (
     branches_visible_to,
@@ -464,6 +467,41 @@ def kept_region_structure_figures(*, path: str, day: date) -> StructureFigures:
         figures = region_structure_figures(path=path, day=day)
         cache.set(key, figures, FIGURES_KEPT_SECONDS)
     return figures
+
+
+# Row counts of the list pages ----------------------------------------------------------
+
+# The tables a query reads: every name after FROM or JOIN, subqueries included.
+_READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z0-9_]+)"?')
+
+
+def kept_count(queryset: QuerySet) -> int:
+    """queryset.count(), reused while none of the tables it reads has changed.
+
+    A list page states how many rows its filters match; on a large region that COUNT reads
+    every matching row and was most of the page's time. The count depends only on the
+    query (filters, the day, the user's scope: all in its SQL) and the rows of the tables it
+    reads; when every one of those is a table the figures stamp watches (figures_stamp),
+    any write to them renews the token and so the kept count. A query that reads any other
+    table (a filter on visits, say) is counted every time.
+    """
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # none(): nothing to read
+        return queryset.count()
+    tables = set(_READ_TABLE.findall(sql))
+    if not tables or not tables <= set(watched_tables()):
+        return queryset.count()
+    token = current_token()
+    if token is None:
+        return queryset.count()
+    text = f"{connection.settings_dict['NAME']}\n{sql}\n{params!r}"
+    key = f"partybuild:list-count:{token}:{hashlib.sha256(text.encode()).hexdigest()}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, FIGURES_KEPT_SECONDS)
+    return count
 
 
 # Coverage gaps -------------------------------------------------------------------------

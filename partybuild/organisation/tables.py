@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.core.table_rows import badge_html, link_html, text, url_builder
+
 from .models import Institution, Member, Pairing
 
 TABLE_TEMPLATE = "core/_table.html"
@@ -22,6 +24,21 @@ def link(url_name: str, pk, text):
 
 def yes_no(value: bool) -> str:
     return str(_("是")) if value else str(_("否"))
+
+
+# django-tables2's empty values: such a cell shows the column's default (—).
+BLANK = (None, "")
+_CATEGORIES = dict(Institution.Category.choices)
+_LICENCES = dict(Institution.Licence.choices)
+
+
+def _choice(choices: dict, value):
+    """A choice field's cell: its display, as django-tables2 shows it (None when blank)."""
+    if value in BLANK:
+        return None
+    # str() first: comparing a lazy label translates it once per comparison.
+    shown = str(choices.get(value, value))
+    return None if shown == "" else text(shown)
 
 
 class UserAwareTable(tables.Table):
@@ -61,6 +78,36 @@ class InstitutionTable(UserAwareTable):
         sequence = ("name", "credit_code", "region", "category", "licence", "status_today",
                     "covering_branch_name", "instructor_name")
         empty_text = ""
+
+    _urls = None
+
+    def row_cells(self, record) -> dict:
+        """Each column's cell HTML, exactly as the render_* methods below and django-tables2
+        draw it (core.table_rows; None is the column's blank)."""
+        if self._urls is None:
+            self._urls = (url_builder("organisation:institution_detail"),
+                          url_builder("organisation:branch_detail"),
+                          url_builder("instructors:instructor_detail"))
+        detail, branch, instructor = self._urls
+        links = self.links_structure
+        name, branch_name = record.name, record.covering_branch_name
+        instructor_name = record.instructor_name
+        status = record.status_today
+        return {
+            "name": None if name in BLANK else link_html(detail(record.pk), text(name)),
+            "credit_code": None if record.credit_code in BLANK else text(record.credit_code),
+            "region": None if record.region.name in BLANK else text(record.region.name),
+            "category": _choice(_CATEGORIES, record.category),
+            "licence": _choice(_LICENCES, record.licence),
+            "status_today": None if status in BLANK
+            else badge_html(Institution.Status(status).label, STATUS_TONES[status]),
+            "covering_branch_name": None if branch_name in BLANK
+            else link_html(branch(record.covering_branch_pk), text(branch_name)) if links
+            else text(branch_name),
+            "instructor_name": None if instructor_name in BLANK
+            else link_html(instructor(record.instructor_pk), text(instructor_name)) if links
+            else text(instructor_name),
+        }
 
     def render_status_today(self, value):
         return badge(Institution.Status(value).label, STATUS_TONES[value])

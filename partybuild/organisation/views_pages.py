@@ -13,6 +13,7 @@ from .tables import BranchTable, InstitutionTable, MemberTable, PairingTable
 
 
 class InstitutionList(ListPage):
+    count_rows = staticmethod(selectors.kept_count)
     allow_instructors = True
     table_class = InstitutionTable
     filterset_class = InstitutionFilter
@@ -24,6 +25,7 @@ class InstitutionList(ListPage):
 
 
 class BranchList(ListPage):
+    count_rows = staticmethod(selectors.kept_count)
     table_class = BranchTable
     filterset_class = BranchFilter
     template_name = "organisation/branch_list.html"
@@ -34,6 +36,7 @@ class BranchList(ListPage):
 
 
 class MemberList(ListPage):
+    count_rows = staticmethod(selectors.kept_count)
     table_class = MemberTable
     filterset_class = MemberFilter
     template_name = "organisation/member_list.html"
@@ -45,6 +48,7 @@ class MemberList(ListPage):
 
 
 class PairingList(ListPage):
+    count_rows = staticmethod(selectors.kept_count)
     table_class = PairingTable
     filterset_class = PairingFilter
     template_name = "organisation/pairing_list.html"

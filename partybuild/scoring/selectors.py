@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.accounts.scoping import scope
 from partybuild.activities.selectors import activities_counting_for
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.organisation.models import Institution
@@ -118,8 +119,12 @@ def rubric_version_of(year: int, version: int, current: Rubric | None = None):
 def score_list(*, user, year: int) -> QuerySet[Score]:
     """The stored scores of the year for the institutions the user may see, best first, each
     with the status of its inspection (inspection_status, one of INSPECTION_STATUSES)."""
-    return (Score.objects.filter(year=sane_year(year),
-                                 institution__in=institutions_visible_to(user))
+    scores = scope(Score.objects.filter(year=sane_year(year)), user, "institution__region")
+    if user.is_authenticated and user.is_instructor:
+        scores = scores.filter(institution__in=institutions_visible_to(user))
+    # Scoped by a join on the institution's region, not `institution IN (visible ids)`: the
+    # IN list made the page's count and row queries read every visible institution first.
+    return (scores
             .select_related("institution__region")
             .annotate(inspection_status=inspection_status_of("institution", year))
             .order_by("-total", "institution__credit_code"))

@@ -5,12 +5,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.core.table_rows import badge_html, link_html, text, text_memo, url_builder
 from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
 
 from .models import GRADE, Score, grade_label
 from .rubric import deduction_display
 from .selectors import INSPECTION_STATUSES
 
+_GRADE_DISPLAY = dict(Score.Grade.choices)
 GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
 
 
@@ -42,6 +44,50 @@ class ScoreTable(UserAwareTable):
                     "four_ones", "activities", "hazards", "red_points", "deductions", "total",
                     "grade", "red_list", "rubric_version", "inspection_status")
         empty_text = ""
+
+    def row_cells(self, record) -> dict:
+        """Each column's cell HTML, exactly as the render_* methods below and django-tables2
+        draw it (core.table_rows; None is the column's blank)."""
+        if self._urls is None:
+            self._urls = (url_builder("scoring:score_detail", 2),
+                          url_builder("scoring:inspection", 2), text_memo())
+        detail, inspection, shown = self._urls
+
+        def _text_or_blank(value):
+            return None if value in (None, "") else shown(value)
+
+        institution = record.institution
+        name = institution.name
+        label, tone = INSPECTION_STATUSES.get(record.inspection_status,
+                                              (record.inspection_status, ""))
+        status = record.inspection_status
+        # django-tables2 hands render_grade the choice's display, not the stored value.
+        grade = record.grade and str(_GRADE_DISPLAY.get(record.grade, record.grade))
+        return {
+            "name": link_html(detail(record.year, record.institution_id), text(name))
+            if name not in (None, "") else None,
+            "credit_code": _text_or_blank(institution.credit_code),
+            "region": _text_or_blank(institution.region.name),
+            "months_in_scope": _text_or_blank(record.months_in_scope),
+            "coverage": _text_or_blank(record.coverage),
+            "charter": _text_or_blank(record.charter),
+            "four_ones": _text_or_blank(record.four_ones),
+            "activities": _text_or_blank(record.activities),
+            "hazards": _text_or_blank(record.hazards),
+            "red_points": _text_or_blank(record.red_points),
+            "deductions": None if record.deductions in (None, "")
+            else text(deduction_display(record.deductions)),
+            "total": _text_or_blank(record.total),
+            "grade": None if grade in (None, "")
+            else badge_html(grade_label(grade), GRADE_TONES.get(grade, "")),
+            "red_list": badge_html(_("是"), "ok") if record.red_list else text("—"),
+            "rubric_version": _text_or_blank(record.rubric_version),
+            "inspection_status": None if status in (None, "")
+            else link_html(inspection(record.year, record.institution_id),
+                           badge_html(label, tone)),
+        }
+
+    _urls = None
 
     def render_name(self, value, record):
         url = reverse("scoring:score_detail", args=[record.year, record.institution_id])

@@ -14,6 +14,7 @@ from partybuild.audit.services import audit_record
 from partybuild.core.access import structure_reader_required
 from partybuild.core.views import ListPage
 from partybuild.core.views_confirm import ConfirmedActionView, add_service_error
+from partybuild.organisation.selectors import kept_count
 
 from . import finality, selectors, services
 from .filters import ScoreFilter
@@ -44,6 +45,7 @@ class ScoreList(ListPage):
 
     table_class = ScoreTable
     filterset_class = ScoreFilter
+    count_rows = staticmethod(kept_count)
     template_name = "scoring/score_list.html"
 
     @property

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import regions_visible_to
-from partybuild.core.forms import QuickSelect
+from partybuild.core.forms import FastSelect
 from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL
 
@@ -19,15 +19,15 @@ YEARS_BACK = 10
 
 class CompletenessFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False,
-                                  widget=QuickSelect)
+                                  widget=FastSelect)
     month = forms.TypedChoiceField(label=_("统计月份"), coerce=int, required=False,
-                                   widget=QuickSelect)
+                                   widget=FastSelect)
     region = forms.ModelChoiceField(label=_("区划（含下级）"), queryset=None, required=False,
-                                    empty_label=ALL, widget=QuickSelect)
+                                    empty_label=ALL, widget=FastSelect)
     # A search, not a list: a large city has thousands of instructors.
     instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60)
     state = forms.ChoiceField(label=_("本月完成情况"), required=False,
-                              choices=[("", ALL), *Progress.choices], widget=QuickSelect)
+                              choices=[("", ALL), *Progress.choices], widget=FastSelect)
 
     def __init__(self, data, *, user, day: date):
         data = data.copy()

@@ -149,8 +149,7 @@ def _row_items(row, plans):
         yield bound_column, bound_column.current_value
 
 
-@register.simple_tag(takes_context=True)
-def table_body_rows(context, table):
+def generic_body_rows(table, context):
     """The <tr> rows of the table's current page, or its empty text when it has none."""
     columns = list(table.columns)
     # None where the attributes must be computed for each cell.
@@ -167,3 +166,13 @@ def table_body_rows(context, table):
     if not rows and table.empty_text:
         return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)
     return mark_safe("\n".join(rows))
+
+
+@register.simple_tag(takes_context=True)
+def table_body_rows(context, table):
+    """The rows ListPage drew before rendering (core.table_rows), or drawn now for a table
+    rendered elsewhere."""
+    drawn = getattr(table, "body_html", None)
+    if drawn is not None:
+        return drawn
+    return generic_body_rows(table, context)

@@ -1,0 +1,172 @@
+"""The body rows of a list page's table, drawn once in the view as plain HTML strings.
+
+django-tables2 draws every cell through template tags, its accessors and the column's render
+method; on a 50-row page that was most of the page's time. ListPage draws the rows here
+before the template runs, in one of two ways:
+
+- a table that defines `row_cells(record)` (the busiest lists) returns each column's cell
+  HTML itself, built from the record with f-strings and the URL builder below;
+- any other table goes through core.templatetags.fast_tables, django-tables2's own cell code
+  with its per-cell look-ups done once per column.
+
+Both write exactly the markup django-tables2's template would (tests/perf compare them).
+"""
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
+from django.template import Context
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+# Stand-ins for integer URL arguments: reversed once, then split where they appear.
+_SENTINEL = 7_301_994_810_000
+_url_templates: dict = {}
+
+
+def url_builder(url_name: str, arity: int = 1):
+    """A function of `arity` integer arguments returning reverse(url_name, args=...), escaped
+    for an HTML attribute; reverse() runs once per URL name (and script prefix), not per row.
+
+    Only for URLs whose arguments are integers (pk, year): an integer's digits need no
+    quoting, so splicing them into the reversed template gives reverse()'s own answer.
+    """
+    key = (url_name, arity, get_script_prefix(), get_urlconf())
+    try:
+        parts = _url_templates[key]
+    except KeyError:
+        sentinels = [str(_SENTINEL + n) for n in range(arity)]
+        text = escape(reverse(url_name, args=[int(s) for s in sentinels]))
+        parts = []
+        for sentinel in sentinels:
+            before, _found, text = text.partition(sentinel)
+            parts.append(before)
+        parts.append(text)
+        parts = _url_templates[key] = tuple(parts)
+    if arity == 1:
+        head, tail = parts
+
+        def build(value) -> str:
+            return f"{head}{int(value)}{tail}"
+
+        return build
+
+    def build_many(*values) -> str:
+        pieces = [parts[0]]
+        for value, part in zip(values, parts[1:], strict=True):
+            pieces.append(str(int(value)))
+            pieces.append(part)
+        return "".join(pieces)
+
+    return build_many
+
+
+def text(value) -> str:
+    """A value as `{{ value }}` shows it: localised, then escaped unless already safe."""
+    return conditional_escape(localize(value))
+
+
+_MEMO_TYPES = (int, Decimal, str)
+
+
+def text_memo():
+    """text(), remembered per value for one table: a score list repeats the same few numbers
+    on every row, and localize() looks the language's formats up again for each."""
+    memo = {}
+
+    def cached(value) -> str:
+        if type(value) not in _MEMO_TYPES:
+            return text(value)
+        # str(), not the value: Decimal("5.0") == Decimal("5.00") but they show differently.
+        key = (type(value), str(value))
+        try:
+            return memo[key]
+        except KeyError:
+            shown = memo[key] = text(value)
+            return shown
+
+    return cached
+
+
+def link_html(url: str, content: str) -> str:
+    """<a href="url">content</a> with an escaped url and content already HTML."""
+    return f'<a href="{url}">{content}</a>'
+
+
+def badge_html(label, tone: str = "") -> str:
+    """organisation.tables.badge, without format_html's per-call overhead."""
+    return f'<span class="badge {escape(tone)}">{conditional_escape(label)}</span>'
+
+
+def _fixed_td(table, bound_column) -> str | None:
+    """The column's td attributes as HTML, or None when they are computed per cell."""
+    attrs = {**table.attrs, **(bound_column.column.attrs or {})}
+    td = attrs.get("td", attrs.get("cell", {})) or {}
+    if any(callable(value) for value in td.values()):
+        return None
+    return bound_column.attrs["td"].as_html()
+
+
+def fast_body_rows(table) -> SafeString | None:
+    """The <tr> rows of the table's current page from table.row_cells(record), or None when
+    the table has no row_cells or a column whose attributes django-tables2 must compute."""
+    row_cells = getattr(table, "row_cells", None)
+    if row_cells is None or table.row_attrs or any(table.pinned_data.values()):
+        return None
+    columns = list(table.columns)
+    tds = [_fixed_td(table, column) for column in columns]
+    if None in tds:
+        return None
+    names = [column.name for column in columns]
+    blanks = {column.name: conditional_escape(column.default) for column in columns}
+    rows = []
+    for row in table.paginated_rows:
+        cells = row_cells(row.record)
+        css = row.get_even_odd_css_class()
+        body = "".join(f"<td {td}>{blanks[name] if (cell := cells[name]) is None else cell}</td>"
+                       for name, td in zip(names, tds, strict=True))
+        rows.append(f'<tr class="{css}">{body}</tr>')
+    if not rows and table.empty_text:
+        return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)
+    return mark_safe("\n".join(rows))
+
+
+def body_rows_html(table) -> SafeString:
+    """The table's body rows as its template would draw them (see the module's docstring)."""
+    fast = fast_body_rows(table)
+    if fast is not None:
+        return fast
+    # Imported here: the template tag library imports this module's helpers.
+    from .templatetags.fast_tables import generic_body_rows
+
+    return generic_body_rows(table, Context(autoescape=True))
+
+
+def fetch_page_in_two_steps(table) -> None:
+    """Read the current page as the primary keys of its rows first, then those rows.
+
+    The ordered, filtered list is read with only the columns its ORDER BY and WHERE need,
+    which an index can answer (organisation's institution index holds the region, the name
+    key and the dates); the per-row annotations (today's branch, instructor, inspection
+    status: correlated subqueries) are then computed for the page's 50 rows only, not for
+    every row the database sorts. Same rows, same order, one more query at every size.
+    """
+    page = getattr(table, "page", None)
+    rows = getattr(page, "object_list", None)
+    sliced = getattr(rows, "data", None)
+    ordered = getattr(table.data, "data", None)
+    if not isinstance(sliced, QuerySet) or not isinstance(ordered, QuerySet):
+        return
+    if (sliced._result_cache is not None or ordered.query.combinator or ordered.query.distinct
+            or sliced._iterable_class is not ModelIterable
+            # A window function (a rank) would be computed over the page's rows only.
+            or any(getattr(annotation, "contains_over_clause", False)
+                   for annotation in ordered.query.annotations.values())):
+        return
+    keys = list(sliced.values_list("pk", flat=True))
+    records = {record.pk: record for record in ordered.filter(pk__in=keys)} if keys else {}
+    # In the keys' order: the same as one query's, ties included.
+    rows.data = [records[key] for key in keys if key in records]

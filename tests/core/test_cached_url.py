@@ -1,0 +1,28 @@
+"""{% load cached_url %} gives exactly what the built-in {% url %} gives."""
+
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse
+
+
+def both(source: str, **context) -> tuple[str, str]:
+    builtin = Template("{% load i18n %}" + source).render(Context(context))
+    cached = Template("{% load i18n cached_url %}" + source).render(Context(context))
+    return builtin, cached
+
+
+def test_cached_url_equals_the_builtin_for_each_argument():
+    for pk in (1, 2, 1, 2):
+        builtin, cached = both("{% url 'instructors:instructor_detail' pk %}", pk=pk)
+        assert cached == builtin == reverse("instructors:instructor_detail", args=[pk])
+    builtin, cached = both("{% url 'home' %}|{% url 'scoring:score_list' year %}", year=2025)
+    assert cached == builtin
+    builtin, cached = both("{% url 'scoring:score_list' year as link %}[{{ link }}]", year=2024)
+    assert cached == builtin == f"[{reverse('scoring:score_list', args=[2024])}]"
+
+
+def test_cached_url_still_refuses_an_unknown_name():
+    with pytest.raises(NoReverseMatch):
+        Template("{% load cached_url %}{% url 'no-such-page' %}").render(Context())
+    assert Template("{% load cached_url %}{% url 'no-such-page' as x %}[{{ x }}]").render(
+        Context()) == "[]"
