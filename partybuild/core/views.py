@@ -71,6 +71,10 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     # A function(queryset) -> int giving the number of filtered rows (an app's kept count),
     # or None to run COUNT(*) on every view.
     count_rows = None
+    # Read the page as its rows' keys first, then those rows (core.table_rows): one query
+    # more, which pays where the rows carry costly per-row columns over a large table (the
+    # institution and score lists); elsewhere one query a page is cheaper.
+    read_page_in_two_steps = False
 
     def get_table_pagination(self, table):
         if self.export_format():
@@ -94,7 +98,8 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
         if not self.export_format():
-            fetch_page_in_two_steps(table)
+            if self.read_page_in_two_steps:
+                fetch_page_in_two_steps(table)
             # Drawn here, as plain HTML, so the template only pastes them (core.table_rows).
             table.body_html = body_rows_html(table)
         return table

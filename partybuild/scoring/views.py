@@ -46,6 +46,7 @@ class ScoreList(ListPage):
     table_class = ScoreTable
     filterset_class = ScoreFilter
     count_rows = staticmethod(kept_count)
+    read_page_in_two_steps = True
     template_name = "scoring/score_list.html"
 
     @property
