@@ -3,12 +3,12 @@
 from urllib.parse import quote_plus
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from partybuild.core.table_rows import url_builder
 from partybuild.visits.completeness import unvisited_this_month
 
 register = template.Library()
@@ -36,22 +36,13 @@ def _cells_html(cells, chosen_month) -> str:
     )
 
 
-# A pk no row has: reversed once per page, then each row's pk is put in its place.
-_PK_SLOT = 987654321
-
-
-def _url_maker(name: str):
-    head, tail = reverse(name, args=[_PK_SLOT]).split(str(_PK_SLOT))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 @register.simple_tag
 def grid_rows(rows, chosen_month):
     """The grid's rows, written in Python: a page of 100 institutions × 12 months would
     otherwise cost a template node per cell and per link, more than the page's queries.
     Every stored text goes through escape(); the rest are numbers and fixed strings."""
-    institution_url = _url_maker("organisation:institution_detail")
-    instructor_url = _url_maker("instructors:instructor_detail")
+    institution_url = url_builder("organisation:institution_detail")
+    instructor_url = url_builder("instructors:instructor_detail")
     no_instructor = f'<span class="badge bad">{escape(gettext("无指导员"))}</span>'
     lines = []
     for row in rows:
