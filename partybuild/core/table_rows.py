@@ -12,8 +12,10 @@ before the template runs, in one of two ways:
 Both write exactly the markup django-tables2's template would (tests/perf compare them).
 """
 
+import threading
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.template import Context
@@ -145,7 +147,7 @@ def body_rows_html(table) -> SafeString:
     return generic_body_rows(table, Context(autoescape=True))
 
 
-def fetch_page_in_two_steps(table) -> None:
+def fetch_page_in_two_steps(table, read_rows=None) -> None:
     """Read the current page as the primary keys of its rows first, then those rows.
 
     The ordered, filtered list is read with only the columns its ORDER BY and WHERE need,
@@ -153,6 +155,10 @@ def fetch_page_in_two_steps(table) -> None:
     key and the dates); the per-row annotations (today's branch, instructor, inspection
     status: correlated subqueries) are then computed for the page's 50 rows only, not for
     every row the database sorts. Same rows, same order, one more query at every size.
+
+    `read_rows(keys)`, when given, reads those rows instead of the table's queryset: records
+    with the attributes the table's row_cells draws (see rows_by_key), in any order; when it
+    answers None the queryset reads them.
     """
     page = getattr(table, "page", None)
     rows = getattr(page, "object_list", None)
@@ -167,6 +173,59 @@ def fetch_page_in_two_steps(table) -> None:
                    for annotation in ordered.query.annotations.values())):
         return
     keys = list(sliced.values_list("pk", flat=True))
-    records = {record.pk: record for record in ordered.filter(pk__in=keys)} if keys else {}
+    if not keys:
+        records = {}
+    else:
+        read = read_rows(keys) if read_rows is not None else None
+        if read is None:
+            read = ordered.filter(pk__in=keys)
+        records = {record.pk: record for record in read}
     # In the keys' order: the same as one query's, ties included.
     rows.data = [records[key] for key in keys if key in records]
+
+
+# SQL of rows_by_key, compiled once per key in each thread (a compiler holds its thread's
+# connection).
+_compiled = threading.local()
+SQL_KEPT = 64
+
+
+def rows_by_key(cache_key, build, fields: tuple[str, ...], keys: list) -> list[tuple]:
+    """`build().values_list(*fields)` of the rows whose primary key is in `keys`, in no set
+    order, with the query compiled once per `cache_key` instead of on every request.
+
+    A list page's rows carry annotations (correlated subqueries) that take the ORM longer to
+    build and compile than the database to run, and model instances it then does not need.
+    `build` must return the same unfiltered queryset for the same cache_key (everything its
+    SQL depends on, e.g. the day, belongs in the key); its SQL then gets
+    `WHERE <primary key> IN (keys)` appended, with the values Django's converters give.
+    """
+    if not keys:
+        return []
+    kept = getattr(_compiled, "rows", None)
+    if kept is None:
+        kept = _compiled.rows = {}
+    entry = kept.get(cache_key)
+    if entry is None:
+        queryset = build().order_by().values_list(*fields)
+        query = queryset.query
+        if query.where or query.group_by or query.distinct or query.combinator or query.is_sliced:
+            raise ValueError("rows_by_key needs a queryset without filters or slices")
+        compiler = query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+        quote = compiler.quote_name_unless_alias
+        meta = queryset.model._meta
+        column = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
+        converters = compiler.get_converters(
+            [expression for expression, _sql, _alias in compiler.select[:compiler.col_count]])
+        entry = (f"{sql} WHERE {column} IN (", tuple(params), compiler, converters, queryset.db)
+        if len(kept) >= SQL_KEPT:
+            kept.clear()
+        kept[cache_key] = entry
+    head, params, compiler, converters, alias = entry
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"{head}{', '.join(['%s'] * len(keys))})", (*params, *keys))
+        rows = cursor.fetchall()
+    if converters:
+        return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+    return rows

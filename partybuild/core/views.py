@@ -76,6 +76,11 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     # institution and score lists); elsewhere one query a page is cheaper.
     read_page_in_two_steps = False
 
+    def read_rows(self, keys):
+        """The page's rows of these primary keys (core.table_rows.fetch_page_in_two_steps), or
+        None to read them through the table's queryset; a page reads them cheaper."""
+        return None
+
     def get_table_pagination(self, table):
         if self.export_format():
             return False
@@ -99,7 +104,7 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         table = super().get_table(**kwargs)
         if not self.export_format():
             if self.read_page_in_two_steps:
-                fetch_page_in_two_steps(table)
+                fetch_page_in_two_steps(table, read_rows=self.read_rows)
             # Drawn here, as plain HTML, so the template only pastes them (core.table_rows).
             table.body_html = body_rows_html(table)
         return table

@@ -7,9 +7,13 @@ from partybuild.accounts.scoping import scope
 from .models import Branch, Institution, Member, Membership
 
 
-def institutions_visible_to(user) -> QuerySet[Institution]:
-    """Institutions in the user's regions; for instructors, only those they were assigned to."""
-    institutions = scope(Institution.objects.all(), user)
+def institutions_visible_to(user, institutions: QuerySet | None = None) -> QuerySet[Institution]:
+    """Institutions in the user's regions; for instructors, only those they were assigned to.
+
+    `institutions` narrows a queryset of institutions built elsewhere (an annotated list
+    kept across requests) instead of all of them."""
+    institutions = scope(Institution.objects.all() if institutions is None else institutions,
+                         user)
     if user.is_authenticated and user.is_instructor:
         # The assignments are the instructors app's (a layer up): reached through the reverse
         # relation it declares on Institution, so this module does not import it.

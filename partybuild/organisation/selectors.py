@@ -38,6 +38,7 @@ from partybuild.accounts.scoping import region_path, scope
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.natural import natural_sorted
 from partybuild.core.periods import holding_on_q
+from partybuild.core.table_rows import rows_by_key
 
 from .figures_stamp import current_token, watched_tables
 from .models import Branch, Coverage, Institution, Member, Membership, Pairing
@@ -104,6 +105,38 @@ def secretaries_holding(day: date) -> QuerySet[Membership]:
 # Institutions --------------------------------------------------------------------------
 
 
+class Named:
+    """A related row of which a list shows only the name (record.region.name)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
+class InstitutionRow:
+    """One row of the institution list, with the attributes of an annotated Institution that
+    the list draws (InstitutionTable.row_cells), without building the model instance."""
+
+    __slots__ = (
+        "pk", "name", "credit_code", "region", "category", "licence", "status_today",
+        "covering_branch_pk", "covering_branch_name", "instructor_pk", "instructor_name")
+
+    def __init__(self, pk, name, credit_code, region_name, category, licence, status_today,
+                 covering_branch_pk, covering_branch_name, instructor_pk, instructor_name):
+        self.pk = pk
+        self.name = name
+        self.credit_code = credit_code
+        self.region = Named(region_name)
+        self.category = category
+        self.licence = licence
+        self.status_today = status_today
+        self.covering_branch_pk = covering_branch_pk
+        self.covering_branch_name = covering_branch_name
+        self.instructor_pk = instructor_pk
+        self.instructor_name = instructor_name
+
+
 def annotate_institutions(institutions: QuerySet[Institution], day: date) -> QuerySet:
     """Add today's covering branch, instructor, status and coverage flags to institutions."""
     coverage = coverages_holding(day).filter(institution=OuterRef("pk")).order_by("-start")
@@ -126,10 +159,42 @@ def annotate_institutions(institutions: QuerySet[Institution], day: date) -> Que
     )
 
 
+# Every institution annotated for a day, built once per day and narrowed per request:
+# building the annotations (six correlated subqueries) cost more than running the list's
+# queries. Only clones of it are ever evaluated.
+_annotated_by_day: dict = {}
+DAYS_KEPT = 4
+
+
+def annotated_institutions(day: date) -> QuerySet[Institution]:
+    base = _annotated_by_day.get(day)
+    if base is None:
+        base = annotate_institutions(Institution.objects.all(), day)
+        if len(_annotated_by_day) >= DAYS_KEPT:
+            _annotated_by_day.clear()
+        _annotated_by_day[day] = base
+    return base
+
+
 def institution_list(*, user, day: date | None = None) -> QuerySet[Institution]:
     """Institutions the user may see, with today's coverage, instructor and status."""
     day = today_or(day)
-    return annotate_institutions(institutions_visible_to(user), day).order_by("name_key", "pk")
+    return institutions_visible_to(user, annotated_institutions(day)).order_by("name_key", "pk")
+
+
+# The columns of a list row, read as plain values (core.table_rows.rows_by_key).
+INSTITUTION_ROW_FIELDS = ("pk", "name", "credit_code", "region__name", "category", "licence",
+                          "status_today", "covering_branch_pk", "covering_branch_name",
+                          "instructor_pk", "instructor_name")
+
+
+def institution_rows(keys: list[int], day: date | None = None) -> list[InstitutionRow]:
+    """The list's rows of the institutions `keys` (already scoped and filtered by the page's
+    keys query) on the day, as InstitutionTable.row_cells reads them, in no set order."""
+    day = today_or(day)
+    rows = rows_by_key(("organisation.institution_rows", day),
+                       lambda: annotated_institutions(day), INSTITUTION_ROW_FIELDS, keys)
+    return [InstitutionRow(*row) for row in rows]
 
 
 @dataclass

@@ -22,7 +22,11 @@ class InstitutionList(ListPage):
     export_name = _("培训机构")
 
     def get_queryset(self):
-        return selectors.institution_list(user=self.request.user)
+        self.day = selectors.today_or(None)
+        return selectors.institution_list(user=self.request.user, day=self.day)
+
+    def read_rows(self, keys):
+        return selectors.institution_rows(keys, day=self.day)
 
 
 class BranchList(ListPage):
