@@ -184,6 +184,15 @@ def fetch_page_in_two_steps(table, read_rows=None) -> None:
     rows.data = [records[key] for key in keys if key in records]
 
 
+class Named:
+    """A related row of which a list row shows only the name (record.region.name)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
 # SQL of rows_by_key, compiled once per key in each thread (a compiler holds its thread's
 # connection).
 _compiled = threading.local()

@@ -38,7 +38,7 @@ from partybuild.accounts.scoping import region_path, scope
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.natural import natural_sorted
 from partybuild.core.periods import holding_on_q
-from partybuild.core.table_rows import rows_by_key
+from partybuild.core.table_rows import Named, rows_by_key
 
 from .figures_stamp import current_token, watched_tables
 from .models import Branch, Coverage, Institution, Member, Membership, Pairing
@@ -103,15 +103,6 @@ def secretaries_holding(day: date) -> QuerySet[Membership]:
 
 
 # Institutions --------------------------------------------------------------------------
-
-
-class Named:
-    """A related row of which a list shows only the name (record.region.name)."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name):
-        self.name = name
 
 
 class InstitutionRow:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.accounts.scoping import scope
 from partybuild.activities.selectors import activities_counting_for
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
+from partybuild.core.table_rows import Named, rows_by_key
 from partybuild.organisation.models import Institution
 from partybuild.organisation.scoping import institutions_visible_to
 from partybuild.points.models import PointEntry
@@ -116,18 +117,79 @@ def rubric_version_of(year: int, version: int, current: Rubric | None = None):
 # The year's list ------------------------------------------------------------------------------
 
 
+# Every score with its institution and the status of its inspection of `year`, built once
+# per year and narrowed per request (building the three EXISTS cost about as much as running
+# the list's queries). Only clones of it are ever evaluated.
+_annotated_by_year: dict = {}
+YEARS_KEPT = 16
+
+
+def annotated_scores(year: int) -> QuerySet[Score]:
+    base = _annotated_by_year.get(year)
+    if base is None:
+        base = (Score.objects.select_related("institution__region")
+                .annotate(inspection_status=inspection_status_of("institution", year)))
+        if len(_annotated_by_year) >= YEARS_KEPT:
+            _annotated_by_year.clear()
+        _annotated_by_year[year] = base
+    return base
+
+
 def score_list(*, user, year: int) -> QuerySet[Score]:
     """The stored scores of the year for the institutions the user may see, best first, each
     with the status of its inspection (inspection_status, one of INSPECTION_STATUSES)."""
-    scores = scope(Score.objects.filter(year=sane_year(year)), user, "institution__region")
+    scores = scope(annotated_scores(sane_year(year)).filter(year=year), user,
+                   "institution__region")
     if user.is_authenticated and user.is_instructor:
         scores = scores.filter(institution__in=institutions_visible_to(user))
     # Scoped by a join on the institution's region, not `institution IN (visible ids)`: the
     # IN list made the page's count and row queries read every visible institution first.
-    return (scores
-            .select_related("institution__region")
-            .annotate(inspection_status=inspection_status_of("institution", year))
-            .order_by("-total", "institution__credit_code"))
+    return scores.order_by("-total", "institution__credit_code")
+
+
+class ScoreInstitution:
+    """The institution of a score list row: what ScoreTable.row_cells reads of it."""
+
+    __slots__ = ("name", "credit_code", "region")
+
+    def __init__(self, name, credit_code, region_name):
+        self.name = name
+        self.credit_code = credit_code
+        self.region = Named(region_name)
+
+
+class ScoreRow:
+    """One row of the score list with the attributes of a listed Score that
+    ScoreTable.row_cells draws, without building the model instances."""
+
+    __slots__ = ("pk", "year", "institution_id", "institution", "months_in_scope",
+                 "coverage", "charter", "four_ones", "activities", "hazards", "red_points",
+                 "deductions", "total", "grade", "red_list", "rubric_version",
+                 "inspection_status")
+
+    def __init__(self, pk, year, institution_id, name, credit_code, region_name, *values):
+        self.pk = pk
+        self.year = year
+        self.institution_id = institution_id
+        self.institution = ScoreInstitution(name, credit_code, region_name)
+        (self.months_in_scope, self.coverage, self.charter, self.four_ones, self.activities,
+         self.hazards, self.red_points, self.deductions, self.total, self.grade, self.red_list,
+         self.rubric_version, self.inspection_status) = values
+
+
+SCORE_ROW_FIELDS = ("pk", "year", "institution_id", "institution__name",
+                    "institution__credit_code", "institution__region__name", "months_in_scope",
+                    "coverage", "charter", "four_ones", "activities", "hazards", "red_points",
+                    "deductions", "total", "grade", "red_list", "rubric_version",
+                    "inspection_status")
+
+
+def score_rows(keys: list[int], year: int) -> list[ScoreRow]:
+    """The score list's rows of the scores `keys` (already scoped and filtered by the page's
+    keys query), as ScoreTable.row_cells reads them, in no set order."""
+    rows = rows_by_key(("scoring.score_rows", year), lambda: annotated_scores(year),
+                       SCORE_ROW_FIELDS, keys)
+    return [ScoreRow(*row) for row in rows]
 
 
 # The status of a year's inspections -----------------------------------------------------------

@@ -56,6 +56,9 @@ class ScoreList(ListPage):
     def get_queryset(self):
         return selectors.score_list(user=self.request.user, year=self.kwargs["year"])
 
+    def read_rows(self, keys):
+        return selectors.score_rows(keys, self.kwargs["year"])
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
