@@ -17,6 +17,7 @@ from django_tables2 import SingleTableMixin
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
 from .forms import draw_selects_fast
+from .table_html import can_draw, draw_table
 from .table_rows import body_rows_html, fetch_page_in_two_steps
 
 # The print view (?print=1) shows every filtered row on one page, up to this many: beyond
@@ -115,6 +116,12 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_title"] = self.export_name
+        table = context.get("table")
+        paginator = getattr(table, "paginator", None)
+        if (not self.export_format() and paginator is not None and paginator.count
+                and can_draw(table)):
+            # Drawn here, as plain HTML, so the template only pastes it (core.table_html).
+            context["table_html"] = draw_table(table, self.request)
         context["filtered"] = any(
             value for key, value in self.request.GET.items() if key in self.filterset.filters
         )

@@ -87,20 +87,36 @@ class InstitutionTable(UserAwareTable):
         if self._urls is None:
             self._urls = (url_builder("organisation:institution_detail"),
                           url_builder("organisation:branch_detail"),
-                          url_builder("instructors:instructor_detail"))
-        detail, branch, instructor = self._urls
+                          url_builder("instructors:instructor_detail"), {})
+        detail, branch, instructor, drawn = self._urls
         links = self.links_structure
         name, branch_name = record.name, record.covering_branch_name
         instructor_name = record.instructor_name
-        status = record.status_today
+        category, licence, status = record.category, record.licence, record.status_today
+        # Choices and badges depend on the value only (and the language): drawn once a table.
+        try:
+            category_cell = drawn["category", category]
+        except KeyError:
+            category_cell = drawn["category", category] = _choice(_CATEGORIES, category)
+        try:
+            licence_cell = drawn["licence", licence]
+        except KeyError:
+            licence_cell = drawn["licence", licence] = _choice(_LICENCES, licence)
+        try:
+            status_cell = drawn["status", status]
+        except KeyError:
+            status_cell = drawn["status", status] = (
+                None if status in BLANK
+                else badge_html(Institution.Status(status).label, STATUS_TONES[status]))
+        region_name = record.region.name
+        credit_code = record.credit_code
         return {
             "name": None if name in BLANK else link_html(detail(record.pk), text(name)),
-            "credit_code": None if record.credit_code in BLANK else text(record.credit_code),
-            "region": None if record.region.name in BLANK else text(record.region.name),
-            "category": _choice(_CATEGORIES, record.category),
-            "licence": _choice(_LICENCES, record.licence),
-            "status_today": None if status in BLANK
-            else badge_html(Institution.Status(status).label, STATUS_TONES[status]),
+            "credit_code": None if credit_code in BLANK else text(credit_code),
+            "region": None if region_name in BLANK else text(region_name),
+            "category": category_cell,
+            "licence": licence_cell,
+            "status_today": status_cell,
             "covering_branch_name": None if branch_name in BLANK
             else link_html(branch(record.covering_branch_pk), text(branch_name)) if links
             else text(branch_name),

@@ -16,6 +16,10 @@ _GRADE_DISPLAY = dict(Score.Grade.choices)
 GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
 
 
+def _shown_or_blank(shown, value):
+    return None if value is None or value == "" else shown(value)
+
+
 class ScoreTable(UserAwareTable):
     name = tables.Column(_("机构名称"), accessor="institution__name",
                          order_by=("institution__name_key", "pk"))
@@ -50,41 +54,54 @@ class ScoreTable(UserAwareTable):
         draw it (core.table_rows; None is the column's blank)."""
         if self._urls is None:
             self._urls = (url_builder("scoring:score_detail", 2),
-                          url_builder("scoring:inspection", 2), text_memo())
-        detail, inspection, shown = self._urls
-
-        def _text_or_blank(value):
-            return None if value in (None, "") else shown(value)
-
+                          url_builder("scoring:inspection", 2), text_memo(), {}, {}, {})
+        detail, inspection, shown, grades, statuses, red_lists = self._urls
         institution = record.institution
         name = institution.name
-        label, tone = INSPECTION_STATUSES.get(record.inspection_status,
-                                              (record.inspection_status, ""))
+        year, institution_id = record.year, record.institution_id
         status = record.inspection_status
-        # django-tables2 hands render_grade the choice's display, not the stored value.
-        grade = record.grade and str(_GRADE_DISPLAY.get(record.grade, record.grade))
+        grade = record.grade
+        # The badges depend on the value only (and the language): drawn once per table.
+        try:
+            grade_cell = grades[grade]
+        except KeyError:
+            # django-tables2 hands render_grade the choice's display, not the stored value.
+            shown_grade = grade and str(_GRADE_DISPLAY.get(grade, grade))
+            grade_cell = grades[grade] = (
+                None if shown_grade in (None, "")
+                else badge_html(grade_label(shown_grade), GRADE_TONES.get(shown_grade, "")))
+        try:
+            status_badge = statuses[status]
+        except KeyError:
+            label, tone = INSPECTION_STATUSES.get(status, (status, ""))
+            status_badge = statuses[status] = badge_html(label, tone)
+        red_list = record.red_list
+        try:
+            red_list_cell = red_lists[red_list]
+        except KeyError:
+            red_list_cell = red_lists[red_list] = (badge_html(_("是"), "ok") if red_list
+                                                   else text("—"))
+        deductions = record.deductions
         return {
-            "name": link_html(detail(record.year, record.institution_id), text(name))
+            "name": link_html(detail(year, institution_id), text(name))
             if name not in (None, "") else None,
-            "credit_code": _text_or_blank(institution.credit_code),
-            "region": _text_or_blank(institution.region.name),
-            "months_in_scope": _text_or_blank(record.months_in_scope),
-            "coverage": _text_or_blank(record.coverage),
-            "charter": _text_or_blank(record.charter),
-            "four_ones": _text_or_blank(record.four_ones),
-            "activities": _text_or_blank(record.activities),
-            "hazards": _text_or_blank(record.hazards),
-            "red_points": _text_or_blank(record.red_points),
-            "deductions": None if record.deductions in (None, "")
-            else text(deduction_display(record.deductions)),
-            "total": _text_or_blank(record.total),
-            "grade": None if grade in (None, "")
-            else badge_html(grade_label(grade), GRADE_TONES.get(grade, "")),
-            "red_list": badge_html(_("是"), "ok") if record.red_list else text("—"),
-            "rubric_version": _text_or_blank(record.rubric_version),
+            "credit_code": _shown_or_blank(shown, institution.credit_code),
+            "region": _shown_or_blank(shown, institution.region.name),
+            "months_in_scope": _shown_or_blank(shown, record.months_in_scope),
+            "coverage": _shown_or_blank(shown, record.coverage),
+            "charter": _shown_or_blank(shown, record.charter),
+            "four_ones": _shown_or_blank(shown, record.four_ones),
+            "activities": _shown_or_blank(shown, record.activities),
+            "hazards": _shown_or_blank(shown, record.hazards),
+            "red_points": _shown_or_blank(shown, record.red_points),
+            "deductions": None if deductions in (None, "")
+            else shown(deduction_display(deductions)),
+            "total": _shown_or_blank(shown, record.total),
+            "grade": grade_cell,
+            "red_list": red_list_cell,
+            "rubric_version": _shown_or_blank(shown, record.rubric_version),
             "inspection_status": None if status in (None, "")
-            else link_html(inspection(record.year, record.institution_id),
-                           badge_html(label, tone)),
+            else link_html(inspection(year, institution_id), status_badge),
         }
 
     _urls = None

@@ -1,0 +1,108 @@
+"""A list page's whole table (header, rows, pages) drawn in Python, as core/_table.html would.
+
+`{% render_table %}` renders core/_table.html, which extends django-tables2's table.html: a
+second template render with every context processor run again, a `querystring_replace`
+per sortable column and per page link, and the column attributes merged again for each
+header cell. ListPage draws the same markup here, character for character (tests/core
+compare it with the template), and the template pastes it. Tables the drawing does not
+cover (another template, a footer, no header) keep `{% render_table %}`.
+"""
+
+from django.utils.html import conditional_escape, escape
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django_tables2.paginators import LazyPaginator
+from django_tables2.templatetags.django_tables2 import table_page_range
+
+from .table_rows import body_rows_html, text
+
+TABLE_TEMPLATE = "core/_table.html"
+
+
+def can_draw(table) -> bool:
+    """Whether draw_table gives exactly what the table's template would."""
+    return (table.template_name == TABLE_TEMPLATE and table.show_header
+            and not table.has_footer() and not isinstance(table.paginator, LazyPaginator)
+            and type(table).before_render is _base_before_render(table))
+
+
+def _base_before_render(table):
+    from django_tables2 import Table
+
+    return Table.before_render
+
+
+def _nested_attrs(table, key: str) -> str:
+    """{{ table.attrs.KEY.as_html }}: empty unless that entry renders itself."""
+    value = table.attrs.get(key)
+    as_html = getattr(value, "as_html", None)
+    return as_html() if callable(as_html) else ""
+
+
+def _querystring(params: dict, key, value) -> str:
+    """django-tables2's {% querystring_replace key=value %} for a request's GET lists."""
+    replaced = dict(params)
+    if key not in ("", None):
+        replaced[key] = value
+    return escape("?" + urlencode(replaced, doseq=True))
+
+
+def _header(table, params: dict) -> str:
+    sort_field = table.prefixed_order_by_field
+    cells = []
+    for column in table.columns:
+        header = text(column.header)
+        if column.orderable:
+            href = _querystring(params, sort_field, column.order_by_alias.next)
+            inner = f'\n                                <a href="{href}">{header}</a>\n'
+        else:
+            inner = f"\n                                {header}\n"
+        cells.append(f"\n                        <th {column.attrs['th'].as_html()}>"
+                     f"\n                            {inner}                            \n"
+                     f"                        </th>\n                    ")
+    return (f"\n                <thead {_nested_attrs(table, 'thead')}>\n                    <tr>"
+            f"\n                    {''.join(cells)}\n                    </tr>\n"
+            f"                </thead>\n            ")
+
+
+def _pagination(table, params: dict) -> str:
+    page = getattr(table, "page", None)
+    if not page or not table.paginator.num_pages > 1:
+        return ""
+    field = table.prefixed_page_field
+    out = ['\n<nav aria-label="', conditional_escape(gettext("分页")),
+           '">\n  <ul class="pagination">\n    ']
+    if page.has_previous():
+        out += ['\n    <li><a href="', _querystring(params, field, page.previous_page_number()),
+                '">', conditional_escape(gettext("上一页")), "</a></li>\n    "]
+    out.append("\n    ")
+    number = page.number
+    for p in table_page_range(page, table.paginator):
+        if p == number:
+            item = f'<span aria-current="page"><strong>{text(p)}</strong></span>'
+        elif p == "...":
+            item = "<span>…</span>"
+        else:
+            item = f'<a href="{_querystring(params, field, p)}">{text(p)}</a>'
+        out.append(f"\n    <li>{item}</li>\n    ")
+    out.append("\n    ")
+    if page.has_next():
+        out += ['\n    <li><a href="', _querystring(params, field, page.next_page_number()),
+                '">', conditional_escape(gettext("下一页")), "</a></li>\n    "]
+    out.append("\n  </ul>\n</nav>\n")
+    return "".join(out)
+
+
+def draw_table(table, request) -> SafeString:
+    """The output of `{% render_table table %}` with core/_table.html (see can_draw)."""
+    params = dict(request.GET)
+    body = getattr(table, "body_html", None)
+    if body is None:
+        body = body_rows_html(table)
+    return mark_safe(
+        f'\n\n\n<div class="table-wrap">\n  \n        <table {table.attrs.as_html()}>'
+        f"\n            \n            {_header(table, params)}\n            \n            \n<tbody "
+        f"{_nested_attrs(table, 'tbody')}>\n{body}\n</tbody>\n\n            \n            "
+        f"\n            \n        </table>\n    \n</div>\n\n{_pagination(table, params)}\n\n\n")
+
