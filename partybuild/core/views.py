@@ -16,7 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
-from .forms import draw_selects_fast
+from .forms import draw_fields, draw_selects_fast
 from .table_html import can_draw, draw_table
 from .table_rows import body_rows_html, fetch_page_in_two_steps
 
@@ -116,6 +116,8 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_title"] = self.export_name
+        if not self.export_format():
+            context["filter_html"] = draw_fields(self.filterset.form)
         table = context.get("table")
         paginator = getattr(table, "paginator", None)
         if (not self.export_format() and paginator is not None and paginator.count

@@ -59,3 +59,32 @@ def test_optgroups_and_boolean_attributes_match():
     slow, fast = Form({"pick": "b"}), Form({"pick": "b"})
     draw_selects_fast(fast)
     assert str(fast["pick"]) == str(slow["pick"])
+
+
+def test_filter_fields_drawn_in_python_equal_the_list_templates_loop(county_a, alice):
+    """core.forms.draw_fields (with FastTextInput) gives what list_page.html's loop over the
+    filter form gave: labels, inputs with hostile values, selects and errors."""
+    from django.template import Context, Template
+
+    from partybuild.core.forms import FastTextInput, draw_fields
+
+    loop = Template(
+        "{% for field in form %}\n  <div>\n    <label for=\"{{ field.id_for_label }}\">"
+        "{{ field.label }}</label>\n    {{ field }}\n    {% if field.errors %}<div class=\"error\">"
+        "{{ field.errors|join:\" \" }}</div>{% endif %}\n  </div>\n  {% endfor %}")
+    request = RequestFactory().get("/")
+    request.user = alice
+    for filterset_class, data in [
+        (InstitutionFilter, {"q": HOSTILE, "not_visited_month": "2025-13<",
+                             "category": "bogus<"}),
+        (InstitutionFilter, {}),
+        (ScoreFilter, {"q": "  甲 ", "grade": "nope", "region": "x"}),
+        (MemberFilter, {"q": HOSTILE, "status": "bogus<"}),
+    ]:
+        slow = filterset_class(data, request=request).form
+        fast = filterset_class(data, request=request).form
+        draw_selects_fast(fast)
+        assert type(fast.fields["q"].widget) is FastTextInput
+        expected = loop.render(Context({"form": slow}))
+        assert draw_fields(fast) == expected, filterset_class.__name__
+        assert "<script>" not in expected
