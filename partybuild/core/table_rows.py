@@ -77,13 +77,15 @@ _MEMO_TYPES = (int, Decimal, str)
 def text_memo():
     """text(), remembered per value for one table: a score list repeats the same few numbers
     on every row, and localize() looks the language's formats up again for each."""
-    memo = {}
+    # One memo per type: 5 and "5" may show differently (a thousands separator).
+    memos = {kind: {} for kind in _MEMO_TYPES}
 
     def cached(value) -> str:
-        if type(value) not in _MEMO_TYPES:
+        memo = memos.get(type(value))
+        if memo is None:
             return text(value)
         # str(), not the value: Decimal("5.0") == Decimal("5.00") but they show differently.
-        key = (type(value), str(value))
+        key = str(value) if type(value) is Decimal else value
         try:
             return memo[key]
         except KeyError:
@@ -122,15 +124,15 @@ def fast_body_rows(table) -> SafeString | None:
     tds = [_fixed_td(table, column) for column in columns]
     if None in tds:
         return None
-    names = [column.name for column in columns]
-    blanks = {column.name: conditional_escape(column.default) for column in columns}
+    # Per column: its name, its opening <td ...> and its blank cell, worked out once.
+    plan = [(column.name, f"<td {td}>", f"<td {td}>{conditional_escape(column.default)}</td>")
+            for column, td in zip(columns, tds, strict=True)]
     rows = []
     for row in table.paginated_rows:
         cells = row_cells(row.record)
-        css = row.get_even_odd_css_class()
-        body = "".join(f"<td {td}>{blanks[name] if (cell := cells[name]) is None else cell}</td>"
-                       for name, td in zip(names, tds, strict=True))
-        rows.append(f'<tr class="{css}">{body}</tr>')
+        body = "".join([blank if (cell := cells[name]) is None else f"{td}{cell}</td>"
+                        for name, td, blank in plan])
+        rows.append(f'<tr class="{row.get_even_odd_css_class()}">{body}</tr>')
     if not rows and table.empty_text:
         return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)
     return mark_safe("\n".join(rows))
