@@ -94,3 +94,22 @@ def test_an_instructor_relinked_to_another_record_gets_the_new_link(client, bob,
     page = header(client, bob)
     assert reverse("instructors:instructor_detail", args=[new.pk]) in page
     assert reverse("instructors:instructor_detail", args=[old.pk]) not in page
+
+
+def test_kept_header_puts_in_each_requests_values(client, alice):
+    """core/_site_header.html is kept per reader and language: the search box's query, the
+    language form's return path and the CSRF inputs are this request's, a new name shows."""
+    client.force_login(alice)
+    page = client.get(reverse("home") + "?q=%3Cb%3E%22x%22&x=1").content.decode()
+    assert 'value="&lt;b&gt;&quot;x&quot;"' in page and "<b>\"x\"" not in page
+    assert 'name="next" type="hidden" value="/?q=%3Cb%3E%22x%22&amp;x=1"' in page
+    tokens = page.count('name="csrfmiddlewaretoken"')
+    assert tokens >= 2
+    assert 'value="\x00' not in page and "\x00" not in page
+    alice.display_name = "张丽丽"
+    alice.save()
+    client.force_login(alice)
+    assert "张丽丽" in header(client, alice)
+    with translation.override("en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        assert "Sign out" in header(client, alice) or "Log out" in header(client, alice)

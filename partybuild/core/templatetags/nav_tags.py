@@ -8,13 +8,19 @@ written by base.html around it on every request. An instructor's nav links to th
 instructor record, so theirs is kept per record.
 """
 
+import re
 import threading
 from collections import OrderedDict
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
+from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from ..table_rows import text
 
 register = template.Library()
 
@@ -58,3 +64,74 @@ def site_nav(context):
         while len(_navs) > NAVS_KEPT:
             _navs.popitem(last=False)
     return html
+
+
+# The site header (core/_site_header.html), kept per reader and language ---------------------
+#
+# Everything in it depends on the reader (name, role, region, what they may open), the
+# language and the script prefix, except five values filled in on every request: the nav
+# (kept above), the search box's query, the CSRF inputs, the language form's return path
+# and the unread-message count. The kept header is rendered once with a marker in each of
+# those places and split there.
+
+HEADERS_KEPT = 512
+_headers: OrderedDict = OrderedDict()
+_SLOTS = ("nav", "q", "csrf", "full_path", "bell")
+_MARKER = re.compile("\x00([a-z_]+)\x00")
+
+
+def header_key(request, user) -> tuple:
+    match = getattr(request, "resolver_match", None)
+    signed_in = bool(user.is_authenticated)
+    who = ()
+    if signed_in:
+        region = user.region
+        who = (user.pk, str(user), str(user.get_role_display()),
+               None if not region else region.name, bool(user.can_view_structure),
+               bool(user.is_instructor))
+    return (get_language(), get_script_prefix(), getattr(match, "namespace", None) or "",
+            signed_in, who)
+
+
+def _kept_header(request, user) -> tuple:
+    key = header_key(request, user)
+    with _lock:
+        parts = _headers.get(key)
+        if parts is not None:
+            _headers.move_to_end(key)
+            return parts
+    markers = {f"header_{slot}": mark_safe(f"\x00{slot}\x00") for slot in _SLOTS}
+    html = render_to_string("core/_site_header.html", {"user": user, **markers},
+                            request=request)
+    parts = tuple(_MARKER.split(html))
+    with _lock:
+        _headers[key] = parts
+        while len(_headers) > HEADERS_KEPT:
+            _headers.popitem(last=False)
+    return parts
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """base.html's header: the kept markup with this request's values put in."""
+    request, user = context["request"], context["user"]
+    parts = _kept_header(request, user)
+    unread = context.get("unread_notifications")
+    values = {
+        "nav": (lambda: site_nav(context)),
+        "q": (lambda: text((request.GET.get("q") or "")[:60])),
+        "csrf": (lambda: CsrfTokenNode().render(context)),
+        "full_path": (lambda: text(request.get_full_path())),
+        "bell": (lambda: f'<span class="badge bad">{text(unread)}</span>' if unread else ""),
+    }
+    drawn = {}
+    out = []
+    # Odd items are the slots' names (re.split with a group), even ones the kept markup.
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            out.append(part)
+        else:
+            if part not in drawn:
+                drawn[part] = values[part]()
+            out.append(drawn[part])
+    return mark_safe("".join(out))
