@@ -66,16 +66,31 @@ class FastSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        out = [f'<select name="{text(widget["name"])}"{_attrs_html(widget["attrs"])}>']
-        for group_name, group_choices, _index in widget["optgroups"]:
+        # Widget.get_context and ChoiceWidget.optgroups/create_option, without the dict per
+        # option: a plain Select's options carry only `selected` (no inherited attributes).
+        values = self.format_value(value)
+        widget_attrs = self.build_attrs(self.attrs, attrs)
+        multiple = self.allow_multiple_selected
+        if multiple:
+            widget_attrs["multiple"] = True
+        out = [f'<select name="{text(name)}"{_attrs_html(widget_attrs)}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, choices = option_value, option_label
+            else:
+                group_name, choices = None, [(option_value, option_label)]
             if group_name:
                 out.append(f'\n  <optgroup label="{text(group_name)}">')
-            for option in group_choices:
-                value = option["value"]
-                shown = value if isinstance(value, SafeData) else conditional_escape(f"{value}")
-                out.append(f'\n  <option value="{shown}"{_attrs_html(option["attrs"])}>'
-                           f'{text(option["label"])}</option>\n')
+            for subvalue, sublabel in choices:
+                selected = (not has_selected or multiple) and str(subvalue) in values
+                has_selected |= selected
+                shown = (subvalue if isinstance(subvalue, SafeData)
+                         else conditional_escape(f"{subvalue}"))
+                out.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>'
+                           f'{text(sublabel)}</option>\n')
             if group_name:
                 out.append("\n  </optgroup>")
         out.append("\n</select>")

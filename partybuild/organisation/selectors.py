@@ -167,10 +167,30 @@ def annotated_institutions(day: date) -> QuerySet[Institution]:
     return base
 
 
+# The list as a region's readers see it, per (day, region path): narrowing and ordering
+# the annotated queryset took longer than the page's keys query. Instructors, whose list is
+# their own, build theirs every time.
+_listed_by_scope: dict = {}
+SCOPES_KEPT = 256
+
+
 def institution_list(*, user, day: date | None = None) -> QuerySet[Institution]:
     """Institutions the user may see, with today's coverage, instructor and status."""
     day = today_or(day)
-    return institutions_visible_to(user, annotated_institutions(day)).order_by("name_key", "pk")
+    path = region_path(user)
+    if path is None or user.is_instructor:
+        return institutions_visible_to(user, annotated_institutions(day)).order_by(
+            "name_key", "pk")
+    key = (day, path)
+    listed = _listed_by_scope.get(key)
+    if listed is None:
+        listed = institutions_visible_to(user, annotated_institutions(day)).order_by(
+            "name_key", "pk")
+        if len(_listed_by_scope) >= SCOPES_KEPT:
+            _listed_by_scope.clear()
+        _listed_by_scope[key] = listed
+    # A clone: the caller may evaluate it.
+    return listed.all()
 
 
 # The columns of a list row, read as plain values (core.table_rows.rows_by_key).

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.accounts.scoping import scope
+from partybuild.accounts.scoping import region_path, scope
 from partybuild.activities.selectors import activities_counting_for
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.table_rows import Named, rows_by_key
@@ -135,16 +135,32 @@ def annotated_scores(year: int) -> QuerySet[Score]:
     return base
 
 
+# The list as a region's readers see it, per (year, region path), built once: narrowing and
+# ordering the annotated queryset took longer than running the page's keys query.
+_listed_by_scope: dict = {}
+SCOPES_KEPT = 256
+
+
 def score_list(*, user, year: int) -> QuerySet[Score]:
     """The stored scores of the year for the institutions the user may see, best first, each
     with the status of its inspection (inspection_status, one of INSPECTION_STATUSES)."""
-    scores = scope(annotated_scores(sane_year(year)).filter(year=year), user,
-                   "institution__region")
-    if user.is_authenticated and user.is_instructor:
-        scores = scores.filter(institution__in=institutions_visible_to(user))
-    # Scoped by a join on the institution's region, not `institution IN (visible ids)`: the
-    # IN list made the page's count and row queries read every visible institution first.
-    return scores.order_by("-total", "institution__credit_code")
+    instructor = user.is_authenticated and user.is_instructor
+    key = (sane_year(year), region_path(user))
+    listed = None if instructor else _listed_by_scope.get(key)
+    if listed is None:
+        scores = scope(annotated_scores(year).filter(year=year), user, "institution__region")
+        if instructor:
+            scores = scores.filter(institution__in=institutions_visible_to(user))
+        # Scoped by a join on the institution's region, not `institution IN (visible ids)`:
+        # the IN list made the page's count and row queries read every visible institution.
+        listed = scores.order_by("-total", "institution__credit_code")
+        if instructor:
+            return listed
+        if len(_listed_by_scope) >= SCOPES_KEPT:
+            _listed_by_scope.clear()
+        _listed_by_scope[key] = listed
+    # A clone: the caller may evaluate it.
+    return listed.all()
 
 
 class ScoreInstitution:
