@@ -17,7 +17,8 @@ GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
 
 
 def _shown_or_blank(shown, value):
-    return None if value is None or value == "" else shown(value)
+    # `value in (None, "")` without Decimal.__eq__("") (a numbers-ABC check per cell).
+    return None if value is None or (isinstance(value, str) and value == "") else shown(value)
 
 
 class ScoreTable(UserAwareTable):
