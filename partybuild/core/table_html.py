@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+from django_tables2 import Table
 from django_tables2.paginators import LazyPaginator
 from django_tables2.templatetags.django_tables2 import table_page_range
 
@@ -21,16 +22,12 @@ TABLE_TEMPLATE = "core/_table.html"
 
 
 def can_draw(table) -> bool:
-    """Whether draw_table gives exactly what the table's template would."""
+    """Whether draw_table gives exactly what the table's template would: core/_table.html,
+    a header, no footer, a plain paginator, no before_render of its own."""
     return (table.template_name == TABLE_TEMPLATE and table.show_header
-            and not table.has_footer() and not isinstance(table.paginator, LazyPaginator)
-            and type(table).before_render is _base_before_render(table))
-
-
-def _base_before_render(table):
-    from django_tables2 import Table
-
-    return Table.before_render
+            and not table.has_footer()
+            and not isinstance(getattr(table, "paginator", None), LazyPaginator)
+            and type(table).before_render is Table.before_render)
 
 
 def _nested_attrs(table, key: str) -> str:
