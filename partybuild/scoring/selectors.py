@@ -104,6 +104,26 @@ def rubric_of_year(year: int) -> Rubric:
     return rubric
 
 
+@dataclass(frozen=True)
+class RubricState:
+    """What the year's score list shows of its rubric."""
+
+    version: int
+    is_finalised: bool
+
+
+def rubric_state(year: int) -> RubricState:
+    """The year's rubric version and whether it is finalised, as rubric_of_year gives them
+    (version 1, open, while no row is stored), without building the whole rubric."""
+    # `year` is unique: at most one row, so no ordering is needed.
+    row = list(Rubric.objects.filter(year=sane_year(year)).order_by()
+               .values_list("version", "finalised_at")[:1])
+    if not row:
+        return RubricState(version=1, is_finalised=False)
+    version, finalised_at = row[0]
+    return RubricState(version=version, is_finalised=finalised_at is not None)
+
+
 def rubric_version_of(year: int, version: int, current: Rubric | None = None):
     """The rubric a score of that version was computed with: its snapshot, or the year's
     rubric when that is still the same version (or a year with no rubric row yet)."""

@@ -62,7 +62,7 @@ class ScoreList(ListPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
-        context.update(year=year, rubric=selectors.rubric_of_year(year),
+        context.update(year=year, rubric=selectors.rubric_state(year),
                        may_recompute=services.may_recompute(self.request.user),
                        is_admin=services.is_admin(self.request.user),
                        may_review=services.may_review(self.request.user),
