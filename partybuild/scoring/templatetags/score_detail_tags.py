@@ -3,23 +3,65 @@
 The page lists the twelve months with the visits behind each four-ones item, and every
 activity, hazard, points entry and clue of the year: as template loops that was a node per
 cell and a {% url %} per link, more than the rest of the page. Each tag writes exactly what
-the loop wrote; every stored text goes through escape(), numbers and dates through text()
-as {{ value }} shows them, the rest are fixed strings and translations.
+the loop wrote; every stored text goes through escape(), decimals through text() as
+{{ value }} shows them; the rest are fixed strings, translations, dates and small integers
+(a month, a number of items: nothing for localisation to group).
 """
 
+from html import escape as html_escape
+
 from django import template
-from django.utils.html import escape
+from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from partybuild.core.table_rows import text, url_builder
+from partybuild.scoring.rubric import deduction_display
 
 register = template.Library()
+
+
+def escape(value) -> str:
+    """django.utils.html.escape's output, without its lazy-string wrapper on every call."""
+    return html_escape(str(value))
 
 
 def _day(value) -> str:
     """{{ value|date:"Y-m-d" }} of a date."""
     return value.isoformat()
+
+
+# The items of a score: the section each links to, its label, and its maximum in the rubric.
+SCORE_ITEMS = (
+    ("coverage", "coverage", _("组织覆盖"), "coverage_max"),
+    ("charter", "charter", _("党建入章程"), "charter_max"),
+    ("four-ones", "four_ones", _("四个一"), "four_ones_max"),
+    ("activities", "activities", _("组织生活"), "activities_max"),
+    ("hazards", "hazards", _("隐患整改"), "hazards_max"),
+    ("points", "red_points", _("红名单积分"), "red_points_max"),
+)
+
+
+@register.simple_tag
+def score_items_table(score, rubric) -> str:
+    """Each item's maximum (from `rubric`) and points (from `score`, stored or computed),
+    the deductions and the total."""
+    rows = [
+        f'    <tr><td><a href="#{anchor}">{escape(label)}</a></td>'
+        f"<td>{text(getattr(rubric, maximum))}</td><td>{text(getattr(score, item))}</td></tr>"
+        for anchor, item, label, maximum in SCORE_ITEMS
+    ]
+    rows.append(f'    <tr><td><a href="#clues">{escape(gettext("违规扣分"))}</a></td><td>—</td>'
+                f"<td>{escape(deduction_display(score.deductions))}</td></tr>")
+    rows.append(f"    <tr><th>{escape(gettext('总分'))}</th>"
+                f"<td>{floatformat(rubric.maxima_total, 2)}</td><th>{text(score.total)}</th></tr>")
+    body = "\n".join(rows)
+    return mark_safe(  # noqa: S308 - stored texts escaped above, the rest are figures
+        f'<div class="table-wrap"><table class="table">\n'
+        f"  <thead><tr><th>{escape(gettext('项目'))}</th><th>{escape(gettext('满分'))}</th>"
+        f"<th>{escape(gettext('得分'))}</th></tr></thead>\n  <tbody>\n{body}\n  </tbody>\n"
+        f"</table></div>\n")
 
 
 @register.simple_tag
@@ -38,14 +80,16 @@ def score_month_rows(months) -> str:
             branch = uncovered if row.in_scope else "—"
         cells = [
             f"<tr{'' if row.in_scope else muted}>",
-            f"<td>{text(row.month)}{month}</td>",
+            f"<td>{row.month}{month}</td>",
             f"<td>{yes if row.in_scope else no}</td>",
             f"<td>{branch}</td>",
         ]
         for visits in row.items:
-            links = "、".join(f'<a href="{visit_url(pk)}">{day:%m-%d}</a>' for pk, day in visits)
+            # {{ visit.date|date:"m-d" }}
+            links = "、".join(f'<a href="{visit_url(pk)}">{day.month:02d}-{day.day:02d}</a>'
+                             for pk, day in visits)
             cells.append(f"<td>{links or '—'}</td>")
-        cells.append(f"<td>{f'{text(row.items_done)}/4' if row.in_scope else '—'}</td>")
+        cells.append(f"<td>{f'{row.items_done}/4' if row.in_scope else '—'}</td>")
         cells.append("</tr>")
         rows.append("\n".join(cells))
     return mark_safe("\n".join(rows))  # noqa: S308 - stored texts escaped above

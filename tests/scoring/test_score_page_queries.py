@@ -1,0 +1,82 @@
+"""The score page costs the same number of queries whatever the institution's year holds
+(issue 16): one visit a month or several, two activities or twenty, hazards found in the
+year and overdue from before it, a few points entries and clues or many."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partybuild.activities.models import Activity
+from partybuild.points.models import PointEntry
+from partybuild.scoring.services import scores_recompute
+from partybuild.visits.models import Clue, Hazard, Visit
+
+from .conftest import YEAR
+
+# Session, user, the user's region, the institution with its stored score and inspection,
+# the rubric, the engine's seven, the visits, activities, hazards, points entries and
+# substantiated clues, and the bell's unread count.
+SCORE_PAGE_QUERIES = 18
+
+
+def page_queries(client, institution) -> tuple[int, str]:
+    url = reverse("scoring:score_detail", args=[YEAR, institution.pk])
+    client.get(url)  # the first view of the day counts the home figures once
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def add_a_busy_year(scored) -> None:
+    """Several visits every month, twenty activities, hazards of every standing (some
+    overdue from the year before), a dozen points entries and clues."""
+    institution, branch = scored.institution, scored.branch
+    instructor = scored.visits["march_a"].instructor
+    Visit.objects.bulk_create(
+        Visit(instructor=instructor, institution=institution, date=date(YEAR, month, day),
+              lesson=day % 2 == 0, policy=day % 3 == 0, hazard_check=True, ledger=day > 20)
+        for month in range(1, 13) for day in (2, 14, 25))
+    Activity.objects.bulk_create(
+        Activity(branch=branch, date=date(YEAR, 1, 5) + timedelta(days=17 * n),
+                 kind=Activity.Kind.THEME_DAY, title=f"主题党日 {n}", attendees=5,
+                 description="学习。")
+        for n in range(20))
+    Hazard.objects.bulk_create(
+        Hazard(institution=institution, instructor=instructor,
+               found_on=date(YEAR - (n % 2), 2 + n % 9, 3), deadline=date(YEAR - (n % 2),
+                                                                          3 + n % 9, 1),
+               rectified_on=None if n % 3 else date(YEAR - (n % 2), 2 + n % 9, 20),
+               category=Hazard.Category.FIRE, severity=Hazard.Severity.GENERAL,
+               description=f"隐患 {n}")
+        for n in range(12))
+    PointEntry.objects.bulk_create(
+        PointEntry(institution=institution, date=date(YEAR, 1 + n, 9),
+                   points=Decimal("1.5") if n % 2 else Decimal("-0.5"), reason=f"积分 {n}")
+        for n in range(12))
+    Clue.objects.bulk_create(
+        Clue(institution=institution, instructor=instructor, date=date(YEAR, 1 + n, 21),
+             description=f"线索 {n}", substantiated=True, reviewed_on=date(YEAR, 1 + n, 28))
+        for n in range(10))
+
+
+@pytest.mark.django_db
+def test_the_score_page_runs_the_same_queries_for_a_quiet_and_a_busy_year(client, scored_a,
+                                                                         carol, dave):
+    scores_recompute(acting_user=dave, year=YEAR)
+    client.force_login(carol)
+    quiet, _content = page_queries(client, scored_a.institution)
+    add_a_busy_year(scored_a)
+    busy, content = page_queries(client, scored_a.institution)
+    # The busy year is on the page: its visits, activities, hazards, entries and clues.
+    assert "主题党日 19" in content and "隐患 11" in content
+    assert "积分 11" in content and "线索 9" in content
+    visits = Visit.objects.filter(institution=scored_a.institution).exclude(
+        lesson=False, policy=False, hazard_check=False, ledger=False)
+    assert len(visits) > 36
+    assert all(reverse("visits:visit_detail", args=[visit.pk]) in content for visit in visits)
+    assert quiet == busy == SCORE_PAGE_QUERIES
