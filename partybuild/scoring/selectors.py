@@ -1,7 +1,8 @@
 """Reads of the scoring pages, scoped to the user first.
 
-The score page explains itself: it recomputes the institution's explanation with the engine
-(seven queries) and lists the records behind every item, so each point can be checked.
+The score page explains itself: it computes the institution's score from today's records
+with the engine (seven queries, kept until a table the engine reads changes) and lists the
+records behind every item, so each point can be checked.
 """
 
 from collections import defaultdict
@@ -33,6 +34,7 @@ from partybuild.accounts.scoping import scope
 from partybuild.activities.models import Activity
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.instructors.models import Instructor
+from partybuild.organisation.figures_stamp import kept
 from partybuild.organisation.models import Branch, Coverage, Institution
 from partybuild.organisation.scoping import institutions_visible_to
 from partybuild.points.models import PointEntry
@@ -52,6 +54,7 @@ from .models import (
 from .rubric import (
     DEFAULT_RUBRIC,
     HAZARD_STANDINGS,
+    RubricValues,
     as_of_day,
     hazard_standing,
     year_in_range,
@@ -459,6 +462,17 @@ def _month_rows(visits: list[tuple], live: InstitutionScore | None) -> list[Mont
     return months
 
 
+def _live_score(*, institution_id: int, year: int, rubric: RubricValues
+                ) -> list[InstitutionScore]:
+    """The engine's score of the institution from today's records (empty without a month in
+    scope), computed once and kept while no table it reads changes: the institutions, their
+    regions, coverage and branches renew the structure's token; visits, hazards, clues,
+    activities and points entries the monthly work's (organisation.figures_stamp). The
+    rubric's values are part of the key. Shared between requests: read it, never change it."""
+    return kept("score_page_live", (institution_id, year, rubric), lambda: score_institutions(
+        institutions=Institution.objects.filter(pk=institution_id), year=year, rubric=rubric))
+
+
 def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     """Every item of the institution's score with the records behind it."""
     institution, stored, inspection = _institution_with_year(user=user, pk=institution_pk,
@@ -467,8 +481,7 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     stored_rubric = (rubric_version_of(year, stored.rubric_version, rubric)
                      if stored is not None and stored.rubric_version != rubric.version
                      else rubric)
-    live_scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
-                                     year=year, rubric=rubric.values())
+    live_scores = _live_score(institution_id=institution.pk, year=year, rubric=rubric.values())
     live = live_scores[0] if live_scores else None
 
     as_of = as_of_day(year, timezone.localdate())
