@@ -215,7 +215,7 @@ def reviewer_workspace(*, user, year: int | None = None) -> ReviewerWorkspace:
 # per kind of record, reading only the columns the page shows, as plain tuples. Built through
 # the ORM, the six querysets cost ten times what the database spends answering them. Every
 # statement is restricted to the institution read first through the user's scope (a 404 for
-# anyone who may not see it), which is what the visits' and clues' own scoping
+# anyone who may not see it), which is what the visits', hazards' and clues' own scoping
 # (accounts.scoping.own_or_in_regions) leaves of them for that institution; an instructor
 # would still see only their own rows.
 
