@@ -11,6 +11,7 @@ institutions. The number of queries does not depend on the number of institution
 
 import calendar
 import operator
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -40,7 +41,7 @@ from partybuild.instructors.models import Assignment, Instructor
 from partybuild.organisation.figures_stamp import kept
 from partybuild.organisation.models import Institution
 from partybuild.organisation.scoping import institutions_visible_to
-from partybuild.organisation.selectors import flag, operating_on_q, today_or
+from partybuild.organisation.selectors import operating_on_q, today_or
 from partybuild.regions.models import Region
 
 from .models import FOUR_ONES, Visit
@@ -172,20 +173,35 @@ class GridRow:
         return [Cell.of(month, state) for month, state in enumerate(self.states, start=1)]
 
 
+@cache
+def _unvisited_states(first: int, last: int, come: int) -> tuple[int, ...]:
+    """The months of a row without visits: operating from month `first` to `last`, the
+    months up to `come` come."""
+    return tuple(
+        (0 if first <= month <= last else OFF) if month <= come
+        else (FUTURE if first <= month <= last else OFF_FUTURE)
+        for month in MONTHS
+    )
+
+
 def month_states(institution: GridInstitution, year: int, items: dict[int, int],
                  day: date) -> tuple[int, ...]:
     """The twelve months of an institution's row; months after `day` have not come yet."""
+    fifteenths = mid_months(year)
+    # Institution.is_operating_on each 15th: from the first 15th on or after the opening
+    # to the last on or before the closing.
+    first = bisect_left(fifteenths, institution.opened_on) + 1
+    last = 12 if institution.closed_on is None else bisect_right(fifteenths,
+                                                                 institution.closed_on)
     # The last month of `year` that has come by `day` (0: none, 12: all).
     come = 12 if year < day.year else day.month if year == day.year else 0
-    opened_on, closed_on = institution.opened_on, institution.closed_on
-    states = []
-    for month, fifteenth in enumerate(mid_months(year), start=1):
-        # Institution.is_operating_on, on the plain values.
-        operating = opened_on <= fifteenth and (closed_on is None or fifteenth <= closed_on)
-        if month > come:
-            states.append(FUTURE if operating else OFF_FUTURE)
-        else:
-            states.append(items.get(month, 0) if operating else OFF)
+    states = _unvisited_states(first, last, come)
+    if not items:
+        return states
+    states = list(states)
+    for month, done in items.items():
+        if states[month - 1] == 0:  # operating, and come
+            states[month - 1] = done
     return tuple(states)
 
 
@@ -314,29 +330,34 @@ def kept_for_grid(name: str, user, filters: GridFilters, compute):
 class CountingPaginator(Paginator):
     """A paginator that counts a cheaper queryset with the same rows (no outer join)."""
 
-    def __init__(self, object_list, per_page, *, counted, kept_as=None, **kwargs):
+    def __init__(self, object_list, per_page, *, counting, kept_as=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         # A function giving the queryset to count: built only when the count is not kept.
-        self.counted = counted
+        self.counting = counting
         # (user, filters): the count is kept like the grid's figures.
         self.kept_as = kept_as
 
     @cached_property
+    def counted(self) -> QuerySet:
+        return self.counting()
+
+    @cached_property
     def count(self) -> int:
         if self.kept_as is None:
-            return self.counted().count()
+            return self.counted.count()
         user, filters = self.kept_as
-        return kept_for_grid("grid-count", user, filters, lambda: self.counted().count())
+        return kept_for_grid("grid-count", user, filters, lambda: self.counted.count())
 
 
 def grid_institutions(*, user, filters: GridFilters,
                       with_instructor: bool = True) -> QuerySet[Institution]:
     """Institutions the user may see that operate in some month of the year, filtered.
 
-    Each carries whether the chosen month is in scope (in_scope) and the instructor
-    assigned on its 15th (instructor_pk, instructor_name), read by one outer join: periods
-    of one institution never overlap, so at most one assignment holds on a day. The items
-    done come from items_by_month, for the rows shown only.
+    Each carries the instructor assigned on the chosen month's 15th (instructor_pk,
+    instructor_name), read by one outer join: periods of one institution never overlap, so
+    at most one assignment holds on a day. The items done come from items_by_month, for the
+    rows shown only. A state filter keeps the institutions in scope in the chosen month
+    (operating on its 15th) only.
     """
     year, month = filters.year, filters.month
     fifteenth = mid_month(year, month)
@@ -349,14 +370,14 @@ def grid_institutions(*, user, filters: GridFilters,
     if filters.instructors is not None:
         institutions = institutions.filter(pk__in=_assignments_on(fifteenth).filter(
             instructor__in=filters.instructors).values("institution_id"))
-    institutions = institutions.annotate(in_scope=flag(operating_on_q(fifteenth)))
     if filters.progress == Progress.COMPLETE:
-        institutions = institutions.filter(in_scope=True, pk__in=complete_in_month(year, month))
+        institutions = institutions.filter(operating_on_q(fifteenth),
+                                           pk__in=complete_in_month(year, month))
     elif filters.progress == Progress.INCOMPLETE:
-        institutions = institutions.filter(in_scope=True).exclude(
+        institutions = institutions.filter(operating_on_q(fifteenth)).exclude(
             pk__in=complete_in_month(year, month))
     elif filters.progress == Progress.NOT_VISITED:
-        institutions = institutions.filter(in_scope=True).exclude(
+        institutions = institutions.filter(operating_on_q(fifteenth)).exclude(
             pk__in=visited_in_month(year, month))
     if not with_instructor:
         return institutions.order_by()
@@ -452,9 +473,9 @@ def counted_month_figures(*, user, filters: GridFilters) -> MonthFigures:
     Instructors come with the lowest share of complete institutions first: they need a call.
     The state filter is left out: the figures describe the whole filtered set.
     """
-    institutions = (grid_institutions(user=user, filters=replace(filters, progress=""))
-                    .filter(in_scope=True).order_by())
     year, month = filters.year, filters.month
+    institutions = (grid_institutions(user=user, filters=replace(filters, progress=""))
+                    .filter(operating_on_q(mid_month(year, month))).order_by())
     # The instructor's number and name ride along in the grouping (one instructor, one of
     # each): no second query with thousands of instructor pks.
     rows = (
@@ -515,7 +536,7 @@ def completeness_grid(*, user, filters: GridFilters, page: int | str = 1,
     shown = grid_institutions(user=user, filters=filters).values_list(*ROW_COLUMNS)
     paginator = CountingPaginator(
         shown, page_size, kept_as=(user, filters),
-        counted=lambda: grid_institutions(user=user, filters=filters, with_instructor=False))
+        counting=lambda: grid_institutions(user=user, filters=filters, with_instructor=False))
     page_obj = paginator.get_page(page)
     institutions = [GridInstitution._make(values) for values in page_obj.object_list]
     done = items_by_month(institutions=[i.pk for i in institutions], year=filters.year)
