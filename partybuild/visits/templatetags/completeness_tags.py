@@ -5,9 +5,10 @@ the same text for a str (Django's wraps this one) without a check for lazy strin
 of the page's hundreds of calls.
 """
 
+from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlencode
 
 from django import template
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext
 
 from partybuild.core.table_rows import url_builder
 from partybuild.visits.completeness import Cell, unvisited_this_month
+from partybuild.visits.templatetags.timeliness_tags import on_time_for_region
 
 register = template.Library()
 
@@ -63,7 +65,64 @@ def grid_rows(rows, chosen_month):
     return mark_safe("\n".join(lines))  # noqa: S308 - stored texts escaped above
 
 
-_SLOT = "\x00instructor\x00"
+def query_string(query_dict, **changes) -> str:
+    """What {% querystring **changes %} writes for query_dict (unescaped), without its
+    copy of the QueryDict: a deep copy per link was a tenth of the page's rendering.
+
+    As Django's tag: a value of None drops the key, a list sets every value, anything else
+    sets the one value; a key keeps its place, a new key goes last.
+    """
+    pairs = dict(query_dict.lists())
+    for key, value in changes.items():
+        if value is None:
+            pairs.pop(key, None)
+        elif isinstance(value, Iterable) and not isinstance(value, str):
+            pairs[key] = list(value)
+        else:
+            pairs[key] = [value]
+    if not pairs and not query_dict:
+        return ""
+    encoding = query_dict.encoding  # QueryDict.urlencode(), one pair at a time
+    return "?" + "&".join(urlencode({key.encode(encoding): str(value).encode(encoding)})
+                          for key, values in pairs.items() for value in values)
+
+
+@register.simple_tag(takes_context=True)
+def grid_query(context, **changes) -> str:
+    """{% querystring %} of the grid's own links, written by query_string()."""
+    return query_string(context.request.GET, **changes)
+
+
+_SLOT = "\x00slot\x00"
+
+
+def _linked_query(context, key: str) -> tuple[str, str]:
+    """The page's query string without its page and with `key` set, escaped for an HTML
+    attribute, split where the value of `key` goes: encoded once for all the lines."""
+    head, tail = query_string(context.request.GET, **{key: _SLOT, "page": None}).split(
+        quote_plus(_SLOT))
+    return escape(head), escape(tail)
+
+
+@register.simple_tag(takes_context=True)
+def region_lines(context, lines, on_time):
+    """The month's lines per region, written in Python like the grid's rows. Each region's
+    name links to the grid filtered to it ({% querystring region=... page=None %})."""
+    head, tail = _linked_query(context, "region")
+    rows = []
+    for line in lines:
+        label = escape(line.label)
+        if line.region:
+            label = f'<a href="{head}{int(line.region.pk)}{tail}">{label}</a>'
+        missing = f'<span class="badge bad">{line.missing}</span>' if line.missing else "0"
+        rate = "—" if line.complete_rate is None else f"{line.complete_rate}%"
+        rows.append(
+            f"<tr>\n<td>{label}</td>\n"
+            f"<td>{line.expected}</td><td>{line.visited}</td><td>{line.complete}</td>\n"
+            f"<td>{missing}</td>\n<td>{rate}</td>\n"
+            f"<td>{escape(on_time_for_region(on_time, line))}</td>\n</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - stored texts escaped above
 
 
 @register.simple_tag(takes_context=True)
@@ -74,16 +133,14 @@ def instructor_lines(context, lines, on_time):
     its page, as {% querystring instructor=... page=None %} writes it (encoded once, with a
     slot where each instructor's number goes).
     """
-    params = context.request.GET.copy()
-    params.pop("page", None)
-    params["instructor"] = _SLOT
-    head, tail = params.urlencode().split(quote_plus(_SLOT))
+    head, tail = _linked_query(context, "instructor")
     rows = []
     for line in lines:
         missing = f'<span class="badge bad">{line.missing}</span>' if line.missing else "0"
         rate = "—" if on_time is None else on_time.for_instructor(line.pk).display
+        # quote_plus leaves nothing that HTML would need escaped.
         rows.append(
-            f'<tr>\n<td><a href="?{escape(head + quote_plus(line.number) + tail)}">'
+            f'<tr>\n<td><a href="{head}{quote_plus(line.number)}{tail}">'
             f"{escape(line.name)}</a> <small>{escape(line.number)}</small></td>\n"
             f"<td>{line.caseload}</td><td>{line.visited}</td><td>{line.complete}</td>\n"
             f"<td>{missing}</td>\n<td>{line.complete_rate}%</td>\n<td>{rate}</td>\n</tr>"

@@ -1,0 +1,26 @@
+"""The grid writes its links with query_string(), not {% querystring %}: the same text."""
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from partybuild.visits.templatetags.completeness_tags import query_string
+
+QUERIES = ["", "year=2025&month=5", "page=3&year=2025", "instructor=Z%261&page=2&state=",
+           "region=7&region=8&a+b=c+d", "name=%E8%B5%AB%E5%B1%B1&page=", "print=1"]
+CHANGES = [{}, {"page": None}, {"page": 4}, {"_export": "xlsx", "page": None},
+           {"state": None, "page": None}, {"state": "not_visited", "page": None},
+           {"region": 12, "page": None}, {"region": [1, 2]}, {"instructor": "王 <i>&"},
+           {"missing": None}]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("changes", CHANGES)
+def test_query_string_writes_what_the_querystring_tag_writes(query, changes):
+    request = RequestFactory().get(f"/visits/completeness/?{query}")
+    names = list(changes)
+    tag = Template("{% querystring " + " ".join(f"{name}=v{n}" for n, name in enumerate(names))
+                   + " %}")
+    context = Context({f"v{n}": changes[name] for n, name in enumerate(names)}, autoescape=False)
+    context.request = request
+    assert query_string(request.GET, **changes) == tag.render(context)
