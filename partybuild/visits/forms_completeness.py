@@ -5,17 +5,45 @@ from datetime import date
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import regions_visible_to
-from partybuild.core.forms import FastSelect
+from partybuild.core.forms import FastSelect, _attrs_html
+from partybuild.core.table_rows import text
 from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL
 
 from .completeness import MONTHS, GridFilters, Progress
 
 YEARS_BACK = 10
+
+
+class GridSelect(FastSelect):
+    """FastSelect's markup for a flat list of choices, written straight from the choices:
+    Django's option dicts (optgroups, create_option) were most of the filter form's time.
+    The first choice whose value matches is selected, as Select does."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)  # groups: FastSelect's way
+        wanted = self.format_value(value)
+        out = [f'<select name="{text(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
+        found = False
+        for option_value, label in choices:
+            if option_value is None:
+                option_value = ""
+            selected = not found and str(option_value) in wanted
+            found = found or selected
+            shown = (option_value if isinstance(option_value, SafeData)
+                     else conditional_escape(f"{option_value}"))
+            out.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>'
+                       f"{text(label)}</option>\n")
+        out.append("\n</select>")
+        return mark_safe("".join(out))  # noqa: S308 - values and labels escaped above
 
 
 class RegionChoices(ModelChoiceIterator):
@@ -34,15 +62,15 @@ class RegionField(forms.ModelChoiceField):
 
 class CompletenessFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False,
-                                  widget=FastSelect)
+                                  widget=GridSelect)
     month = forms.TypedChoiceField(label=_("统计月份"), coerce=int, required=False,
-                                   widget=FastSelect)
+                                   widget=GridSelect)
     region = RegionField(label=_("区划（含下级）"), queryset=None, required=False,
-                         empty_label=ALL, widget=FastSelect)
+                         empty_label=ALL, widget=GridSelect)
     # A search, not a list: a large city has thousands of instructors.
     instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60)
     state = forms.ChoiceField(label=_("本月完成情况"), required=False,
-                              choices=[("", ALL), *Progress.choices], widget=FastSelect)
+                              choices=[("", ALL), *Progress.choices], widget=GridSelect)
 
     def __init__(self, data, *, user, day: date):
         data = data.copy()

@@ -1,9 +1,11 @@
-"""The grid writes its links with query_string(), not {% querystring %}: the same text."""
+"""The grid writes its links and selects in Python: the same text as Django's own."""
 
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
+from partybuild.core.forms import FastSelect
+from partybuild.visits.forms_completeness import GridSelect
 from partybuild.visits.templatetags.completeness_tags import query_string
 
 QUERIES = ["", "year=2025&month=5", "page=3&year=2025", "instructor=Z%261&page=2&state=",
@@ -24,3 +26,17 @@ def test_query_string_writes_what_the_querystring_tag_writes(query, changes):
     context = Context({f"v{n}": changes[name] for n, name in enumerate(names)}, autoescape=False)
     context.request = request
     assert query_string(request.GET, **changes) == tag.render(context)
+
+
+SELECTS = [
+    ([("", "全部"), (2025, "2025"), (2024, "2024")], "2024", {"id": "id_year"}),
+    ([("", "全部"), ("a&b", "<i>A</i>"), ("c", "C")], "", {"id": "id_x", "aria-invalid": "true"}),
+    ([(1, "一"), (1, "又一"), (None, "空")], 1, None),
+    ([("x", "X")], None, {"required": True, "data-note": 'say "hi"'}),
+]
+
+
+@pytest.mark.parametrize(("choices", "value", "attrs"), SELECTS)
+def test_the_grid_select_writes_what_fast_select_writes(choices, value, attrs):
+    assert (GridSelect(choices=choices).render("f", value, attrs)
+            == FastSelect(choices=choices).render("f", value, attrs))
