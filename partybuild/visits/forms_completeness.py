@@ -1,11 +1,11 @@
 """The filter form of the completeness grid; region and instructor choices are scoped."""
 
 from datetime import date
+from html import escape
 
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,8 @@ class GridSelect(FastSelect):
     The first choice whose value matches is selected, as Select does."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        # A comprehension, not list(): list() asks a ModelChoiceIterator its len(), a COUNT.
+        choices = [choice for choice in self.choices]
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)  # groups: FastSelect's way
         wanted = self.format_value(value)
@@ -39,9 +40,11 @@ class GridSelect(FastSelect):
             selected = not found and str(option_value) in wanted
             found = found or selected
             shown = (option_value if isinstance(option_value, SafeData)
-                     else conditional_escape(f"{option_value}"))
+                     else escape(f"{option_value}"))
+            # text() of a plain str is its escape(), without the lazy-string checks.
+            label = escape(label) if type(label) is str else text(label)
             out.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>'
-                       f"{text(label)}</option>\n")
+                       f"{label}</option>\n")
         out.append("\n</select>")
         return mark_safe("".join(out))  # noqa: S308 - values and labels escaped above
 
