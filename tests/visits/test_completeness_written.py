@@ -1,11 +1,13 @@
 """The grid writes its links and selects in Python: the same text as Django's own."""
 
+from datetime import date
+
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
 from partybuild.core.forms import FastSelect
-from partybuild.visits.forms_completeness import GridSelect
+from partybuild.visits.forms_completeness import CompletenessFilterForm, GridSelect
 from partybuild.visits.templatetags.completeness_tags import query_string
 
 QUERIES = ["", "year=2025&month=5", "page=3&year=2025", "instructor=Z%261&page=2&state=",
@@ -40,3 +42,12 @@ SELECTS = [
 def test_the_grid_select_writes_what_fast_select_writes(choices, value, attrs):
     assert (GridSelect(choices=choices).render("f", value, attrs)
             == FastSelect(choices=choices).render("f", value, attrs))
+
+
+def test_the_region_select_reads_its_options_in_one_query(alice, county_a,
+                                                          django_assert_num_queries):
+    form = CompletenessFilterForm({}, user=alice, day=date(2025, 5, 21))
+    form.grid_filters()
+    with django_assert_num_queries(1):
+        html = str(form["region"])
+    assert f'<option value="{county_a.pk}">{county_a.name}</option>' in html
