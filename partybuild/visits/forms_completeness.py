@@ -49,6 +49,17 @@ class GridSelect(FastSelect):
         return mark_safe("".join(out))  # noqa: S308 - values and labels escaped above
 
 
+class GridTextInput(forms.TextInput):
+    """TextInput's markup (django/forms/widgets/input.html) written without the template
+    engine: two template renders for one search box."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{escape(str(value))}"'
+        attrs = _attrs_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<input type="{self.input_type}" name="{escape(name)}"{shown}{attrs}>')  # noqa: S308
+
+
 class RegionChoices(ModelChoiceIterator):
     """The region options as (pk, name) pairs, as ModelChoiceIterator gives them (a region
     shows as its name), read by one narrow query without building a Region per option."""
@@ -71,7 +82,8 @@ class CompletenessFilterForm(forms.Form):
     region = RegionField(label=_("区划（含下级）"), queryset=None, required=False,
                          empty_label=ALL, widget=GridSelect)
     # A search, not a list: a large city has thousands of instructors.
-    instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60)
+    instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60,
+                                 widget=GridTextInput)
     state = forms.ChoiceField(label=_("本月完成情况"), required=False,
                               choices=[("", ALL), *Progress.choices], widget=GridSelect)
 

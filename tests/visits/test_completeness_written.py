@@ -3,11 +3,16 @@
 from datetime import date
 
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.test import RequestFactory
 
 from partybuild.core.forms import FastSelect
-from partybuild.visits.forms_completeness import CompletenessFilterForm, GridSelect
+from partybuild.visits.forms_completeness import (
+    CompletenessFilterForm,
+    GridSelect,
+    GridTextInput,
+)
 from partybuild.visits.templatetags.completeness_tags import query_string
 
 QUERIES = ["", "year=2025&month=5", "page=3&year=2025", "instructor=Z%261&page=2&state=",
@@ -51,3 +56,10 @@ def test_the_region_select_reads_its_options_in_one_query(alice, county_a,
     with django_assert_num_queries(1):
         html = str(form["region"])
     assert f'<option value="{county_a.pk}">{county_a.name}</option>' in html
+
+
+@pytest.mark.parametrize("value", [None, "", "周", 'a"<b>&', 7])
+def test_the_grid_text_input_writes_what_text_input_writes(value):
+    attrs = {"id": "id_instructor", "maxlength": "60", "aria-invalid": "true"}
+    assert (GridTextInput().render("instructor", value, attrs)
+            == forms.TextInput().render("instructor", value, attrs))

@@ -30,6 +30,18 @@ def unvisited_flag(user):
 
 
 @register.simple_tag
+def month_headers(months, chosen_month):
+    """The grid's month column heads: what {% blocktranslate %}{{ m }}月{% endblocktranslate %}
+    wrote for each month (the same catalogue entry), without a template node per month."""
+    label = gettext("%(m)s月")
+    return mark_safe("".join(  # noqa: S308 - a catalogue entry and numbers
+        f'<th scope="col" class="month{" chosen" if month == chosen_month else ""}">'
+        f"{label % {'m': month}}</th>"
+        for month in months
+    ))
+
+
+@register.simple_tag
 def filter_fields(form):
     """The filter form's fields, each a label, its widget and its errors: what a template
     loop over the form wrote ({{ field.label }}, {{ field }}, {{ field.errors|join:" " }}),
