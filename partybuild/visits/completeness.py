@@ -399,17 +399,19 @@ def _items_by_month_sql(vendor: str) -> str:
     (Django's SQLite EXTRACT calls back into Python for every row).
     """
     visit = Visit._meta
-    date_column = visit.get_field("date").column
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return f"grid_visit.{quote(visit.get_field(name).column)}"
+
+    dated, institution = column("date"), column("institution")
     if vendor == "sqlite":
-        month = f"CAST(strftime('%%m', {date_column}) AS integer)"
+        month = f"CAST(strftime('%%m', {dated}) AS integer)"
     else:
-        month = f"CAST(EXTRACT(MONTH FROM {date_column}) AS integer)"
-    items = " + ".join(f"MAX(CAST({visit.get_field(key).column} AS integer))"
-                       for key in ITEM_KEYS)
-    institution = visit.get_field("institution").column
-    return (f"SELECT {institution}, {month}, {items} FROM {visit.db_table} "
-            f"WHERE {institution} IN ({{institutions}}) "
-            f"AND {date_column} >= %s AND {date_column} <= %s "
+        month = f"CAST(EXTRACT(MONTH FROM {dated}) AS integer)"
+    items = " + ".join(f"MAX(CAST({column(key)} AS integer))" for key in ITEM_KEYS)
+    return (f"SELECT {institution}, {month}, {items} FROM {quote(visit.db_table)} grid_visit "
+            f"WHERE {institution} IN ({{institutions}}) AND {dated} >= %s AND {dated} <= %s "
             f"GROUP BY {institution}, {month}")
 
 
