@@ -168,10 +168,15 @@ def instructor_lines(context, lines, on_time):
     for line in lines:
         missing = f'<span class="badge bad">{line.missing}</span>' if line.missing else "0"
         rate = "—" if on_time is None else on_time.for_instructor(line.pk).display
-        # quote_plus leaves nothing that HTML would need escaped.
+        number = line.number
+        if number.isascii() and number.isalnum():
+            quoted = shown = number  # the usual number: nothing to quote or escape
+        else:
+            # quote_plus leaves nothing that HTML would need escaped.
+            quoted, shown = quote_plus(number), escape(number)
         rows.append(
-            f'<tr>\n<td><a href="{head}{quote_plus(line.number)}{tail}">'
-            f"{escape(line.name)}</a> <small>{escape(line.number)}</small></td>\n"
+            f'<tr>\n<td><a href="{head}{quoted}{tail}">'
+            f"{escape(line.name)}</a> <small>{shown}</small></td>\n"
             f"<td>{line.caseload}</td><td>{line.visited}</td><td>{line.complete}</td>\n"
             f"<td>{missing}</td>\n<td>{line.complete_rate}%</td>\n<td>{rate}</td>\n</tr>"
         )
