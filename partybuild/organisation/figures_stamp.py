@@ -48,18 +48,21 @@ WATCHED_MODELS = (
 )
 
 
-# The monthly work the staff home's follow-ups and the completeness grid count, and the
-# instructors' names and numbers the grid's figures show.
+# The monthly work the staff home's follow-ups and the completeness grid count, the
+# instructors' names and numbers the grid's figures show, and the rest of what the scoring
+# engine reads (a score page keeps its institution's computed score under these tokens).
 WATCHED_ACTIVITY_MODELS = (
     ("visits", "Visit"),  # visited, items done, entry day
     ("visits", "Hazard"),  # overdue hazards
     ("visits", "Clue"),  # clues awaiting review
     ("instructors", "Instructor"),  # names and numbers in the grid's figures
+    ("activities", "Activity"),  # activities counted by a score
+    ("points", "PointEntry"),  # red-list points of a score
 )
 
 
 def _tables(models) -> list[str]:
-    # By name: instructors and visits are layers above organisation.
+    # By name: instructors, visits, activities and points are layers above organisation.
     return [apps.get_model(app, model)._meta.db_table for app, model in models]
 
 
@@ -95,7 +98,8 @@ def _sqlite_statements() -> list[str]:
 # set no token: the reader adds the largest id of each to the tokens instead, an index
 # lookup. Django's SQLite tables are AUTOINCREMENT, so every insert that lets the database
 # choose the id raises it; updates and deletes still renew the token by trigger.
-INSERT_BY_MAX_ID_MODELS = (("visits", "Visit"), ("visits", "Hazard"), ("visits", "Clue"))
+INSERT_BY_MAX_ID_MODELS = (("visits", "Visit"), ("visits", "Hazard"), ("visits", "Clue"),
+                           ("activities", "Activity"), ("points", "PointEntry"))
 
 
 def _sqlite_activity_statements() -> list[str]:

@@ -1,19 +1,23 @@
 """Reads of the scoring pages, scoped to the user first.
 
-The score page explains itself: it recomputes the institution's explanation with the engine
-(seven queries) and lists the records behind every item, so each point can be checked.
+The score page explains itself: it computes the institution's score from today's records
+with the engine (seven queries, kept until a table the engine reads changes) and lists the
+records behind every item, so each point can be checked.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
     Count,
     Exists,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -27,14 +31,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import region_path, scope
-from partybuild.activities.selectors import activities_counting_for
+from partybuild.activities.models import Activity
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.table_rows import Named, rows_by_key
-from partybuild.organisation.models import Institution
+from partybuild.instructors.models import Instructor
+from partybuild.organisation.figures_stamp import kept
+from partybuild.organisation.models import Branch, Coverage, Institution
 from partybuild.organisation.scoping import institutions_visible_to
 from partybuild.points.models import PointEntry
-from partybuild.visits.models import FOUR_ONES, Visit
-from partybuild.visits.scoping import clues_visible_to, hazards_visible_to, visits_visible_to
+from partybuild.visits.models import FOUR_ONES, Clue, Hazard, Visit
 
 from . import finality
 from .engine import InstitutionScore, score_institutions
@@ -50,6 +55,7 @@ from .models import (
 from .rubric import (
     DEFAULT_RUBRIC,
     HAZARD_STANDINGS,
+    RubricValues,
     as_of_day,
     hazard_standing,
     year_in_range,
@@ -302,13 +308,17 @@ def reviewer_workspace(*, user, year: int | None = None) -> ReviewerWorkspace:
 
 
 # One institution's score, explained --------------------------------------------------------
+#
+# The page reads its records with hand-written SQL, as the engine does: one short statement
+# per kind of record, reading only the columns the page shows, as plain tuples. Built through
+# the ORM, the six querysets cost ten times what the database spends answering them. Every
+# statement is restricted to the institution read first through the user's scope (a 404 for
+# anyone who may not see it), which is what the visits', hazards' and clues' own scoping
+# (accounts.scoping.own_or_in_regions) leaves of them for that institution; an instructor
+# would still see only their own rows.
 
-
-@dataclass
-class ItemVisits:
-    key: str
-    label: str
-    visits: list[Visit]
+FOUR_ONES_KEYS = tuple(key for key, _label in FOUR_ONES)
+ACTIVITY_KINDS = dict(Activity._meta.get_field("kind").flatchoices)
 
 
 @dataclass
@@ -317,7 +327,8 @@ class MonthRow:
     in_scope: bool
     covering_branch: str | None
     items_done: int
-    items: list[ItemVisits]
+    # For each four-ones item, in FOUR_ONES order, the visits that did it: (pk, date).
+    items: list[list[tuple[int, date]]]
 
     @property
     def covered(self) -> bool:
@@ -326,7 +337,11 @@ class MonthRow:
 
 @dataclass
 class HazardRow:
-    hazard: object
+    pk: int
+    found_on: date
+    description: str
+    deadline: date
+    rectified_on: date | None
     on_time: bool
     standing: str = "on_time"
 
@@ -339,6 +354,26 @@ class HazardRow:
         return HAZARD_STANDINGS[self.standing][1]
 
 
+class ActivityLine(NamedTuple):
+    pk: int
+    date: date
+    title: str
+    kind_label: str
+    branch_name: str
+
+
+class PointLine(NamedTuple):
+    date: date
+    points: Decimal
+    reason: str
+
+
+class ClueLine(NamedTuple):
+    pk: int
+    date: date
+    description: str
+
+
 @dataclass
 class ScorePage:
     institution: Institution
@@ -349,11 +384,11 @@ class ScorePage:
     # The maxima the stored score was computed with (its rubric version), not today's.
     stored_rubric: object | None
     months: list[MonthRow]
-    activities: list
+    activities: list[ActivityLine]
     hazards: list[HazardRow]
-    overdue_hazards: list
-    point_entries: list[PointEntry]
-    clues: list
+    overdue_hazards: list[HazardRow]
+    point_entries: list[PointLine]
+    clues: list[ClueLine]
     inspection: Inspection | None = None
     as_of: date | None = None
     differs: bool = False
@@ -370,67 +405,199 @@ class ScorePage:
     def activities_capped(self) -> int:
         return min(len(self.activities), self.rubric.activities_target)
 
+    @property
+    def four_ones_labels(self) -> list[str]:
+        return [label for _key, label in FOUR_ONES]
+
 
 def institution_in_scope(*, user, pk: int) -> Institution:
     """The institution if the user may see it; 404 exactly like a missing one."""
     return get_object_or_404(institutions_visible_to(user).select_related("region"), pk=pk)
 
 
+def _institution_with_year(*, user, pk: int, year: int
+                           ) -> tuple[Institution, Score | None, Inspection | None]:
+    """institution_in_scope, with its stored score and its inspection of the year read in
+    the same query (each is unique per institution and year)."""
+    institutions = (
+        institutions_visible_to(user)
+        .annotate(year_score=FilteredRelation("scores", condition=Q(scores__year=year)),
+                  year_inspection=FilteredRelation("inspections",
+                                                   condition=Q(inspections__year=year)))
+        .select_related("region", "year_score", "year_inspection"))
+    institution = get_object_or_404(institutions, pk=pk)
+    # select_related leaves a filtered relation unset when it has no row.
+    return (institution, getattr(institution, "year_score", None),
+            getattr(institution, "year_inspection", None))
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _own_rows_only(user) -> tuple[str, list]:
+    """The condition that leaves an instructor their own visits, hazards and clues
+    (own_or_in_regions); nothing for everyone else."""
+    if user.is_authenticated and user.is_instructor:
+        return (f" AND instructor_id IN (SELECT id FROM {_table(Instructor)} "
+                f"WHERE user_id = %s)", [user.pk])
+    return "", []
+
+
+def _from_db(model, name: str):
+    """The ORM's conversion of the field's raw value (on SQLite a decimal comes back as a
+    float or an integer; the ORM rounds it to the field's places)."""
+    model_field = model._meta.get_field(name)
+    column = model_field.get_col(model._meta.db_table)
+    converters = (connection.ops.get_db_converters(column)
+                  + model_field.get_db_converters(connection))
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return convert
+
+
+def _visit_rows(*, user, institution_id: int, year: int) -> list[tuple]:
+    """(pk, date, lesson, policy, hazard_check, ledger) of the visits dated in the year."""
+    own, own_params = _own_rows_only(user)
+    flags = ", ".join(connection.ops.quote_name(Visit._meta.get_field(key).column)
+                      for key in FOUR_ONES_KEYS)
+    return _rows(
+        f"SELECT id, date, {flags} FROM {_table(Visit)} "
+        f"WHERE institution_id = %s AND date >= %s AND date <= %s{own} ORDER BY date, id",
+        [institution_id, date(year, 1, 1), date(year, 12, 31), *own_params])
+
+
+def _activity_lines(*, institution_id: int, year: int) -> list[ActivityLine]:
+    """The activities that count for the institution in the year: their branch was active
+    on their date and covered the institution then (activities.selectors.credited_through,
+    the rule the engine counts by)."""
+    coverage = _table(Coverage)
+    rows = _rows(
+        f"SELECT a.id, a.date, a.title, a.kind, b.name FROM {_table(Activity)} a "
+        f"INNER JOIN {_table(Branch)} b ON b.id = a.branch_id "
+        f"WHERE a.date >= %s AND a.date <= %s "
+        # The few branches that ever covered the institution, through the branch index.
+        f"AND a.branch_id IN (SELECT branch_id FROM {coverage} WHERE institution_id = %s) "
+        f"AND EXISTS (SELECT 1 FROM {coverage} c WHERE c.institution_id = %s "
+        f'AND c.branch_id = a.branch_id AND c.start <= a.date '
+        f'AND (c."end" IS NULL OR a.date <= c."end")) '
+        f"AND b.founded_on <= a.date AND (b.dissolved_on IS NULL OR a.date <= b.dissolved_on) "
+        f"ORDER BY a.date, a.id",
+        [date(year, 1, 1), date(year, 12, 31), institution_id, institution_id])
+    return [ActivityLine(pk, day, title, ACTIVITY_KINDS.get(kind, kind), branch)
+            for pk, day, title, kind, branch in rows]
+
+
+def _hazard_rows(*, user, institution_id: int, year: int, as_of: date
+                 ) -> tuple[list[HazardRow], list[HazardRow]]:
+    """The hazards found in the year, and those overdue on the as-of day (found by then,
+    the deadline passed and not rectified by then), in one statement."""
+    own, own_params = _own_rows_only(user)
+    rows = _rows(
+        f"SELECT id, found_on, description, deadline, rectified_on FROM {_table(Hazard)} "
+        f"WHERE institution_id = %s{own} AND ((found_on >= %s AND found_on <= %s) "
+        f"OR (found_on <= %s AND deadline < %s "
+        f"AND (rectified_on IS NULL OR rectified_on > %s))) ORDER BY found_on, id",
+        [institution_id, *own_params, date(year, 1, 1), date(year, 12, 31),
+         as_of, as_of, as_of])
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    in_year, overdue = [], []
+    for pk, found_on, description, deadline, rectified_on in rows:
+        row = HazardRow(pk, found_on, description, deadline, rectified_on,
+                        rectified_on is not None and rectified_on <= deadline,
+                        hazard_standing(deadline=deadline, rectified_on=rectified_on,
+                                        as_of=as_of))
+        if first <= found_on <= last:
+            in_year.append(row)
+        if (found_on <= as_of and deadline < as_of
+                and (rectified_on is None or rectified_on > as_of)):
+            overdue.append(row)
+    return in_year, overdue
+
+
+def _point_lines(*, institution_id: int, year: int) -> list[PointLine]:
+    points = _from_db(PointEntry, "points")
+    return [PointLine(day, points(value), reason) for day, value, reason in _rows(
+        f"SELECT date, points, reason FROM {_table(PointEntry)} "
+        f"WHERE institution_id = %s AND date >= %s AND date <= %s ORDER BY date, id",
+        [institution_id, date(year, 1, 1), date(year, 12, 31)])]
+
+
+def _clue_lines(*, user, institution_id: int, year: int) -> list[ClueLine]:
+    """The substantiated clues dated in the year (each one deducts)."""
+    own, own_params = _own_rows_only(user)
+    return [ClueLine(*row) for row in _rows(
+        f"SELECT id, date, description FROM {_table(Clue)} "
+        f"WHERE institution_id = %s AND substantiated AND date >= %s AND date <= %s{own} "
+        f"ORDER BY date, id",
+        [institution_id, date(year, 1, 1), date(year, 12, 31), *own_params])]
+
+
+def _month_rows(visits: list[tuple], live: InstitutionScore | None) -> list[MonthRow]:
+    by_month: dict[int, list[tuple]] = defaultdict(list)
+    for visit in visits:
+        by_month[visit[1].month].append(visit)
+    in_scope = set(live.months) if live is not None else set()
+    covering = live.covering_branch_by_month if live is not None else {}
+    months = []
+    for month in range(1, 13):
+        of_month = by_month.get(month, ())
+        items = [[(visit[0], visit[1]) for visit in of_month if visit[2 + index]]
+                 for index in range(len(FOUR_ONES_KEYS))]
+        months.append(MonthRow(month=month, in_scope=month in in_scope,
+                               covering_branch=covering.get(month),
+                               items_done=sum(1 for item in items if item), items=items))
+    return months
+
+
+def _live_score(*, institution_id: int, year: int, rubric: RubricValues
+                ) -> list[InstitutionScore]:
+    """The engine's score of the institution from today's records (empty without a month in
+    scope), computed once and kept while no table it reads changes: the institutions, their
+    regions, coverage and branches renew the structure's token; visits, hazards, clues,
+    activities and points entries the monthly work's (organisation.figures_stamp). The
+    rubric's values are part of the key. Shared between requests: read it, never change it."""
+    return kept("score_page_live", (institution_id, year, rubric), lambda: score_institutions(
+        institutions=Institution.objects.filter(pk=institution_id), year=year, rubric=rubric))
+
+
 def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     """Every item of the institution's score with the records behind it."""
-    institution = institution_in_scope(user=user, pk=institution_pk)
+    institution, stored, inspection = _institution_with_year(user=user, pk=institution_pk,
+                                                             year=year)
     rubric = rubric_of_year(year)
-    stored = Score.objects.filter(institution=institution, year=year).first()
     stored_rubric = (rubric_version_of(year, stored.rubric_version, rubric)
                      if stored is not None and stored.rubric_version != rubric.version
                      else rubric)
-    live_scores = score_institutions(institutions=Institution.objects.filter(pk=institution.pk),
-                                     year=year, rubric=rubric.values())
+    live_scores = _live_score(institution_id=institution.pk, year=year, rubric=rubric.values())
     live = live_scores[0] if live_scores else None
 
-    visits = list(visits_visible_to(user).filter(in_year_q(year), institution=institution)
-                  .select_related("instructor").order_by("date", "pk"))
-    visits_by_month: dict[int, list[Visit]] = defaultdict(list)
-    for visit in visits:
-        visits_by_month[visit.date.month].append(visit)
-    months = []
-    for month in range(1, 13):
-        in_scope = live is not None and month in live.months
-        items = [ItemVisits(key, str(label),
-                            [v for v in visits_by_month[month] if getattr(v, key)])
-                 for key, label in FOUR_ONES]
-        months.append(MonthRow(
-            month=month, in_scope=in_scope,
-            covering_branch=live.covering_branch_by_month.get(month) if live else None,
-            items_done=sum(1 for item in items if item.visits), items=items,
-        ))
-
-    activities = list(activities_counting_for(institution=institution, year=year)
-                      .select_related("branch").order_by("date", "pk"))
-    hazards_in_year = (hazards_visible_to(user).filter(institution=institution)
-                       .select_related("instructor").order_by("found_on", "pk"))
     as_of = as_of_day(year, timezone.localdate())
-    hazards = [HazardRow(h, h.rectified_on is not None and h.rectified_on <= h.deadline,
-                         hazard_standing(deadline=h.deadline, rectified_on=h.rectified_on,
-                                         as_of=as_of))
-               for h in hazards_in_year.filter(in_year_q(year, "found_on"))]
-    # Overdue on the as-of day (31 December, or today while the year runs): the deadline
-    # has passed and the hazard was not rectified by then.
-    overdue = list(hazards_in_year.filter(found_on__lte=as_of, deadline__lt=as_of)
-                   .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=as_of)))
-    entries = list(PointEntry.objects.filter(in_year_q(year), institution=institution)
-                   .order_by("date", "pk"))
-    clues = list(clues_visible_to(user).filter(in_year_q(year), institution=institution,
-                                               substantiated=True).order_by("date", "pk"))
+    hazards, overdue = _hazard_rows(user=user, institution_id=institution.pk, year=year,
+                                    as_of=as_of)
     differs = bool(stored and live and stored.total != live.total)
-    inspection = Inspection.objects.filter(institution=institution, year=year).first()
     # The rubric of the year and this inspection are read above: no second look for finality.
     state = finality.finality_from(rubric=rubric if rubric.pk else None, inspection=inspection)
     return ScorePage(
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
-        stored_rubric=stored_rubric, months=months, activities=activities, hazards=hazards,
-        overdue_hazards=overdue, as_of=as_of,
-        point_entries=entries, clues=clues, differs=differs and not state.final,
+        stored_rubric=stored_rubric,
+        months=_month_rows(_visit_rows(user=user, institution_id=institution.pk, year=year),
+                           live),
+        activities=_activity_lines(institution_id=institution.pk, year=year),
+        hazards=hazards, overdue_hazards=overdue, as_of=as_of,
+        point_entries=_point_lines(institution_id=institution.pk, year=year),
+        clues=_clue_lines(user=user, institution_id=institution.pk, year=year),
+        differs=differs and not state.final,
         inspection=inspection,
         final_state=state,
         late_changed=state.final and bool(finality.differences(stored, live)),
@@ -672,10 +839,6 @@ def _late_records(*, institution: Institution, year: int, since) -> list[LateRec
     """Visits, hazards, clues, activities and points entries of the institution dated in the
     year and added or changed after `since`, with who and when (from the change history)."""
     from django.urls import reverse
-
-    from partybuild.activities.models import Activity
-    from partybuild.organisation.models import Coverage
-    from partybuild.visits.models import Clue, Hazard
 
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     branches = (Coverage.objects.filter(institution=institution, start__lte=year_end)

@@ -11,14 +11,16 @@ institutions. The number of queries does not depend on the number of institution
 
 import calendar
 import operator
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, reduce
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db import models
+from django.db import connection, models
 from django.db.models import (
     Count,
     F,
@@ -28,7 +30,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import Cast, ExtractMonth
+from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +41,7 @@ from partybuild.instructors.models import Assignment, Instructor
 from partybuild.organisation.figures_stamp import kept
 from partybuild.organisation.models import Institution
 from partybuild.organisation.scoping import institutions_visible_to
-from partybuild.organisation.selectors import flag, operating_on_q, today_or
+from partybuild.organisation.selectors import operating_on_q, today_or
 from partybuild.regions.models import Region
 
 from .models import FOUR_ONES, Visit
@@ -94,6 +96,14 @@ class GridFilters:
 # Cells and rows ----------------------------------------------------------------------------
 
 
+# A row keeps its months as one small int each: the items done (0–4) in an operating month
+# that has come, or one of these. A page holds 1,200 cells: a tuple of ints per row (and the
+# cells' HTML looked up by it) costs a fraction of building a Cell object per month.
+FUTURE = -1  # operating on the 15th, not come yet
+OFF = -2  # not operating on the 15th
+OFF_FUTURE = -3  # not operating, not come yet (shown as not operating)
+
+
 @dataclass(slots=True)
 class Cell:
     """One institution in one month: not operating, not yet come, or 0–4 items done."""
@@ -102,6 +112,14 @@ class Cell:
     operating: bool
     future: bool
     items: int = 0
+
+    @classmethod
+    def of(cls, month: int, state: int) -> "Cell":
+        """The cell a month's state stands for."""
+        if state >= 0:
+            return cls(month=month, operating=True, future=False, items=state)
+        return cls(month=month, operating=state == FUTURE,
+                   future=state in (FUTURE, OFF_FUTURE))
 
     @property
     def complete(self) -> bool:
@@ -127,21 +145,69 @@ class Cell:
         return "partial" if self.items else "none"
 
 
-@dataclass
+class GridInstitution(NamedTuple):
+    """The columns of an institution a grid row shows (read as plain values, not a model)."""
+
+    pk: int
+    name: str
+    opened_on: date
+    closed_on: date | None
+    region_name: str
+    instructor_pk: int | None  # the instructor assigned on the chosen month's 15th
+    instructor_name: str | None
+
+
+# The grid_institutions() columns a GridInstitution is made of, in its order.
+ROW_COLUMNS = ("pk", "name", "opened_on", "closed_on", "region__name", "instructor_pk",
+               "instructor_name")
+
+
+@dataclass(slots=True)
 class GridRow:
-    institution: Institution
-    cells: list[Cell]
+    institution: GridInstitution
+    # Per month, January first: the items done, or FUTURE, OFF, OFF_FUTURE.
+    states: tuple[int, ...]
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [Cell.of(month, state) for month, state in enumerate(self.states, start=1)]
 
 
-def month_cells(institution: Institution, year: int, items: dict[int, int],
-                day: date) -> list[Cell]:
-    """The twelve cells of an institution's row; months after `day` have not come yet."""
-    this_month = (day.year, day.month)
-    return [
-        Cell(month=m, operating=institution.is_operating_on(fifteenth),
-             future=(year, m) > this_month, items=items.get(m, 0))
-        for m, fifteenth in enumerate(mid_months(year), start=1)
-    ]
+@cache
+def _unvisited_states(first: int, last: int, come: int) -> tuple[int, ...]:
+    """The months of a row without visits: operating from month `first` to `last`, the
+    months up to `come` come."""
+    return tuple(
+        (0 if first <= month <= last else OFF) if month <= come
+        else (FUTURE if first <= month <= last else OFF_FUTURE)
+        for month in MONTHS
+    )
+
+
+def month_states(institution: GridInstitution, year: int, items: dict[int, int],
+                 day: date) -> tuple[int, ...]:
+    """The twelve months of an institution's row; months after `day` have not come yet."""
+    fifteenths = mid_months(year)
+    # Institution.is_operating_on each 15th: from the first 15th on or after the opening
+    # to the last on or before the closing.
+    first = bisect_left(fifteenths, institution.opened_on) + 1
+    last = 12 if institution.closed_on is None else bisect_right(fifteenths,
+                                                                 institution.closed_on)
+    # The last month of `year` that has come by `day` (0: none, 12: all).
+    come = 12 if year < day.year else day.month if year == day.year else 0
+    states = _unvisited_states(first, last, come)
+    if not items:
+        return states
+    states = list(states)
+    for month, done in items.items():
+        if states[month - 1] == 0:  # operating, and come
+            states[month - 1] = done
+    return tuple(states)
+
+
+def grid_row(institution: GridInstitution, year: int, items: dict[int, int],
+             day: date) -> GridRow:
+    return GridRow(institution, month_states(institution, year, items, day))
 
 
 # Figures -----------------------------------------------------------------------------------
@@ -264,28 +330,34 @@ def kept_for_grid(name: str, user, filters: GridFilters, compute):
 class CountingPaginator(Paginator):
     """A paginator that counts a cheaper queryset with the same rows (no outer join)."""
 
-    def __init__(self, object_list, per_page, *, counted: QuerySet, kept_as=None, **kwargs):
+    def __init__(self, object_list, per_page, *, counting, kept_as=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.counted = counted
+        # A function giving the queryset to count: built only when the count is not kept.
+        self.counting = counting
         # (user, filters): the count is kept like the grid's figures.
         self.kept_as = kept_as
+
+    @cached_property
+    def counted(self) -> QuerySet:
+        return self.counting()
 
     @cached_property
     def count(self) -> int:
         if self.kept_as is None:
             return self.counted.count()
         user, filters = self.kept_as
-        return kept_for_grid("grid-count", user, filters, self.counted.count)
+        return kept_for_grid("grid-count", user, filters, lambda: self.counted.count())
 
 
 def grid_institutions(*, user, filters: GridFilters,
                       with_instructor: bool = True) -> QuerySet[Institution]:
     """Institutions the user may see that operate in some month of the year, filtered.
 
-    Each carries whether the chosen month is in scope (in_scope) and the instructor
-    assigned on its 15th (instructor_pk, instructor_name), read by one outer join: periods
-    of one institution never overlap, so at most one assignment holds on a day. The items
-    done come from items_by_month, for the rows shown only.
+    Each carries the instructor assigned on the chosen month's 15th (instructor_pk,
+    instructor_name), read by one outer join: periods of one institution never overlap, so
+    at most one assignment holds on a day. The items done come from items_by_month, for the
+    rows shown only. A state filter keeps the institutions in scope in the chosen month
+    (operating on its 15th) only.
     """
     year, month = filters.year, filters.month
     fifteenth = mid_month(year, month)
@@ -298,14 +370,14 @@ def grid_institutions(*, user, filters: GridFilters,
     if filters.instructors is not None:
         institutions = institutions.filter(pk__in=_assignments_on(fifteenth).filter(
             instructor__in=filters.instructors).values("institution_id"))
-    institutions = institutions.annotate(in_scope=flag(operating_on_q(fifteenth)))
     if filters.progress == Progress.COMPLETE:
-        institutions = institutions.filter(in_scope=True, pk__in=complete_in_month(year, month))
+        institutions = institutions.filter(operating_on_q(fifteenth),
+                                           pk__in=complete_in_month(year, month))
     elif filters.progress == Progress.INCOMPLETE:
-        institutions = institutions.filter(in_scope=True).exclude(
+        institutions = institutions.filter(operating_on_q(fifteenth)).exclude(
             pk__in=complete_in_month(year, month))
     elif filters.progress == Progress.NOT_VISITED:
-        institutions = institutions.filter(in_scope=True).exclude(
+        institutions = institutions.filter(operating_on_q(fifteenth)).exclude(
             pk__in=visited_in_month(year, month))
     if not with_instructor:
         return institutions.order_by()
@@ -317,33 +389,54 @@ def grid_institutions(*, user, filters: GridFilters,
     ).order_by("name_key", "pk")
 
 
-class MonthOf(ExtractMonth):
-    """ExtractMonth, with SQLite's own strftime: Django's SQLite EXTRACT calls back into
-    Python for every row, the larger part of reading a page's year of visits."""
+@cache
+def _items_by_month_sql(vendor: str) -> str:
+    """The SQL of items_by_month, with {institutions} where the institutions' pks go.
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(strftime('%%m', {sql}) AS integer)", params
+    Written out rather than built by the ORM: building and compiling the aggregate took
+    three times as long as running it, on every page. The same figure as items_done():
+    the distinct items of the visits, one MAX per item. Months by SQLite's own strftime
+    (Django's SQLite EXTRACT calls back into Python for every row).
+    """
+    visit = Visit._meta
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return f"grid_visit.{quote(visit.get_field(name).column)}"
+
+    dated, institution = column("date"), column("institution")
+    if vendor == "sqlite":
+        month = f"CAST(strftime('%%m', {dated}) AS integer)"
+    else:
+        month = f"CAST(EXTRACT(MONTH FROM {dated}) AS integer)"
+    items = " + ".join(f"MAX(CAST({column(key)} AS integer))" for key in ITEM_KEYS)
+    return (f"SELECT {institution}, {month}, {items} FROM {quote(visit.db_table)} grid_visit "
+            f"WHERE {institution} IN ({{institutions}}) AND {dated} >= %s AND {dated} <= %s "
+            f"GROUP BY {institution}, {month}")
 
 
 def items_by_month(*, institutions: QuerySet | Iterable[int],
                    year: int) -> dict[int, dict[int, int]]:
     """Items done per institution and month of the year, in one aggregate query.
 
-    `institutions` must already be scoped to the user (pks from grid_institutions).
+    `institutions` must already be scoped to the user: pks from grid_institutions, or a
+    queryset of their pks (values("pk")), read as a sub-query.
     """
-    rows = (
-        Visit.objects
-        .filter(institution__in=institutions, date__gte=date(year, 1, 1),
-                date__lte=date(year, 12, 31))
-        .annotate(month=MonthOf("date"))
-        .values("institution_id", "month")
-        .annotate(items=items_done())
-        .order_by()
-    )
+    if isinstance(institutions, QuerySet):
+        listed, params = institutions.query.sql_with_params()
+    else:
+        params = list(institutions)
+        if not params:
+            return {}
+        listed = ", ".join(["%s"] * len(params))
+    adapt = connection.ops.adapt_datefield_value
+    sql = _items_by_month_sql(connection.vendor).format(institutions=listed)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, adapt(date(year, 1, 1)), adapt(date(year, 12, 31))])
+        rows = cursor.fetchall()
     done: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        done[row["institution_id"]][row["month"]] = row["items"]
+    for institution_id, month, items in rows:
+        done[institution_id][month] = items
     return done
 
 
@@ -382,9 +475,9 @@ def counted_month_figures(*, user, filters: GridFilters) -> MonthFigures:
     Instructors come with the lowest share of complete institutions first: they need a call.
     The state filter is left out: the figures describe the whole filtered set.
     """
-    institutions = (grid_institutions(user=user, filters=replace(filters, progress=""))
-                    .filter(in_scope=True).order_by())
     year, month = filters.year, filters.month
+    institutions = (grid_institutions(user=user, filters=replace(filters, progress=""))
+                    .filter(operating_on_q(mid_month(year, month))).order_by())
     # The instructor's number and name ride along in the grouping (one instructor, one of
     # each): no second query with thousands of instructor pks.
     rows = (
@@ -439,24 +532,21 @@ def completeness_grid(*, user, filters: GridFilters, page: int | str = 1,
                       ) -> CompletenessGrid:
     """One page of the grid, with the month's totals per region and per instructor."""
     day = today_or(day)
-    # A row shows the name, the region's name, the instructor and the months operating:
-    # the other columns of an institution are left unread (building 100 full rows cost
-    # more than the query).
-    shown = grid_institutions(user=user, filters=filters).only(
-        "pk", "name", "opened_on", "closed_on", "region__name")
-    paginator = CountingPaginator(shown, page_size,
-                                  counted=grid_institutions(user=user, filters=filters,
-                                                            with_instructor=False),
-                                  kept_as=(user, filters))
+    # A row shows the name, the region's name, the instructor and the months operating,
+    # read as plain values: building 100 model rows (and their regions) cost more than
+    # the query.
+    shown = grid_institutions(user=user, filters=filters).values_list(*ROW_COLUMNS)
+    paginator = CountingPaginator(
+        shown, page_size, kept_as=(user, filters),
+        counting=lambda: grid_institutions(user=user, filters=filters, with_instructor=False))
     page_obj = paginator.get_page(page)
-    institutions = list(page_obj.object_list)
+    institutions = [GridInstitution._make(values) for values in page_obj.object_list]
     done = items_by_month(institutions=[i.pk for i in institutions], year=filters.year)
     figures = month_figures(user=user, filters=filters)
     return CompletenessGrid(
         filters=filters, day=day, totals=figures.totals, regions=figures.regions,
         instructors=figures.instructors,
-        rows=[GridRow(i, month_cells(i, filters.year, done.get(i.pk, {}), day))
-              for i in institutions],
+        rows=[grid_row(i, filters.year, done.get(i.pk, {}), day) for i in institutions],
         page=page_obj,
     )
 
@@ -465,11 +555,14 @@ def completeness_all_rows(*, user, filters: GridFilters,
                           day: date | None = None) -> Iterator[GridRow]:
     """Every row of the filtered grid (for the export), in two queries."""
     day = today_or(day)
-    institutions = grid_institutions(user=user, filters=filters)
-    done = items_by_month(institutions=institutions.values("pk"), year=filters.year)
-    for institution in institutions.iterator(chunk_size=2000):
-        yield GridRow(institution,
-                      month_cells(institution, filters.year, done.get(institution.pk, {}), day))
+    done = items_by_month(
+        institutions=grid_institutions(user=user, filters=filters,
+                                       with_instructor=False).values("pk"),
+        year=filters.year)
+    rows = grid_institutions(user=user, filters=filters).values_list(*ROW_COLUMNS)
+    for values in rows.iterator(chunk_size=2000):
+        institution = GridInstitution._make(values)
+        yield grid_row(institution, filters.year, done.get(institution.pk, {}), day)
 
 
 def completeness_export(*, user, filters: GridFilters,

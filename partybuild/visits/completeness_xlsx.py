@@ -74,7 +74,7 @@ def completeness_workbook(grid: CompletenessGrid,
     for row in grid.rows:
         institution = row.institution
         xlsx_append(sheet, [
-            institution.name, institution.region.name,
+            institution.name, institution.region_name,
             institution.instructor_name or "",
             *(_styled(sheet, cell_text(cell), FILLS.get(cell.css)) for cell in row.cells),
         ])

@@ -1,14 +1,18 @@
 """The filter form of the completeness grid; region and instructor choices are scoped."""
 
 from datetime import date
+from html import escape
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import regions_visible_to
-from partybuild.core.forms import FastSelect
+from partybuild.core.forms import FastSelect, _attrs_html
+from partybuild.core.table_rows import text
 from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL
 
@@ -17,17 +21,71 @@ from .completeness import MONTHS, GridFilters, Progress
 YEARS_BACK = 10
 
 
+class GridSelect(FastSelect):
+    """FastSelect's markup for a flat list of choices, written straight from the choices:
+    Django's option dicts (optgroups, create_option) were most of the filter form's time.
+    The first choice whose value matches is selected, as Select does."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # A comprehension, not list(): list() asks a ModelChoiceIterator its len(), a COUNT.
+        choices = [choice for choice in self.choices]
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)  # groups: FastSelect's way
+        wanted = self.format_value(value)
+        out = [f'<select name="{text(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
+        found = False
+        for option_value, label in choices:
+            if option_value is None:
+                option_value = ""
+            selected = not found and str(option_value) in wanted
+            found = found or selected
+            shown = (option_value if isinstance(option_value, SafeData)
+                     else escape(f"{option_value}"))
+            # text() of a plain str is its escape(), without the lazy-string checks.
+            label = escape(label) if type(label) is str else text(label)
+            out.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>'
+                       f"{label}</option>\n")
+        out.append("\n</select>")
+        return mark_safe("".join(out))  # noqa: S308 - values and labels escaped above
+
+
+class GridTextInput(forms.TextInput):
+    """TextInput's markup (django/forms/widgets/input.html) written without the template
+    engine: two template renders for one search box."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{escape(str(value))}"'
+        attrs = _attrs_html(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<input type="{self.input_type}" name="{escape(name)}"{shown}{attrs}>')  # noqa: S308
+
+
+class RegionChoices(ModelChoiceIterator):
+    """The region options as (pk, name) pairs, as ModelChoiceIterator gives them (a region
+    shows as its name), read by one narrow query without building a Region per option."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class RegionField(forms.ModelChoiceField):
+    iterator = RegionChoices
+
+
 class CompletenessFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False,
-                                  widget=FastSelect)
+                                  widget=GridSelect)
     month = forms.TypedChoiceField(label=_("统计月份"), coerce=int, required=False,
-                                   widget=FastSelect)
-    region = forms.ModelChoiceField(label=_("区划（含下级）"), queryset=None, required=False,
-                                    empty_label=ALL, widget=FastSelect)
+                                   widget=GridSelect)
+    region = RegionField(label=_("区划（含下级）"), queryset=None, required=False,
+                         empty_label=ALL, widget=GridSelect)
     # A search, not a list: a large city has thousands of instructors.
-    instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60)
+    instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60,
+                                 widget=GridTextInput)
     state = forms.ChoiceField(label=_("本月完成情况"), required=False,
-                              choices=[("", ALL), *Progress.choices], widget=FastSelect)
+                              choices=[("", ALL), *Progress.choices], widget=GridSelect)
 
     def __init__(self, data, *, user, day: date):
         data = data.copy()
