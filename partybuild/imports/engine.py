@@ -685,7 +685,7 @@ def _shown(value) -> str:
 # lets the ORM compile both: for a quarter of a million visits that is most of the import.
 # A streamed kind hands plain tuples instead, in the column order it names; the rows go in
 # with one executemany (SQLite) or COPY (PostgreSQL) per batch, and their history rows with
-# one INSERT ... SELECT (or COPY) per batch, carrying what simple_history records: the
+# one INSERT ... SELECT from the rows just written, carrying what simple_history records: the
 # user, the time, the change reason "导入" and "+" for a new record, "~" for a change.
 
 CHANGE_REASON = "导入"
@@ -765,8 +765,9 @@ def insert_with_history(model, columns: tuple[str, ...], rows: list[tuple], user
                 for pk_value, row in zip(ids, rows, strict=True):
                     copy.write_row((pk_value, *row))
             if history is not None:
-                _copy_history(cursor, model, names, list(zip(ids, rows, strict=True)),
-                              "+", user, when)
+                # Read back from the rows just copied, by their ids: the server copies the
+                # values, no tuple per history row is built here.
+                _select_history(cursor, model, "= ANY(%s::bigint[])", [ids], "+", user, when)
             return
         cursor.executemany(
             f"INSERT INTO {connection.ops.quote_name(table)} ({', '.join(quoted)}) "
@@ -818,30 +819,7 @@ def _select_history(cursor, model, id_condition: str, params: list, history_type
         f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(tracked)}, "
         f"history_date, history_change_reason, history_type, history_user_id) "
         f"SELECT {', '.join(tracked)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} {id_condition}",
+        f"WHERE {quote(model._meta.pk.column)} {id_condition} "
+        f"ORDER BY {quote(model._meta.pk.column)}",
         [connection.ops.adapt_datetimefield_value(when), CHANGE_REASON, history_type,
          _history_user_id(user), *params])
-
-
-def _copy_history(cursor, model, names: list[str], rows: list[tuple], history_type: str,
-                  user, when) -> None:
-    """COPY the history rows of records just copied in (pk first, then `names` columns)."""
-    quote = connection.ops.quote_name
-    historical = model.history.model
-    tracked = _history_columns(model)
-    position = {name: index for index, name in enumerate([model._meta.pk.column, *names])}
-    # A tracked column the import does not name keeps its default, as in the table.
-    defaults = {}
-    for model_field in model._meta.concrete_fields:
-        if model_field.column not in position and model_field.column in tracked:
-            defaults[model_field.column] = model_field.get_default()
-    user_id = _history_user_id(user)
-    with cursor.cursor.copy(
-            f"COPY {quote(historical._meta.db_table)} "
-            f"({', '.join(quote(column) for column in tracked)}, history_date, "
-            f"history_change_reason, history_type, history_user_id) FROM STDIN") as copy:
-        for pk_value, row in rows:
-            full = (pk_value, *row)
-            copy.write_row((*(full[position[column]] if column in position
-                              else defaults[column] for column in tracked),
-                            when, CHANGE_REASON, history_type, user_id))
