@@ -160,18 +160,20 @@ class VisitsKind(WorkKind):
         if not institution_ids:
             return []
         if connection.vendor == "postgresql":
-            # One index probe per institution on (institution, date). Given the IN list and
-            # a year's dates, PostgreSQL may read the year's visits of every institution by
-            # the (date, institution) index instead, which grows with the table. OFFSET 0
-            # keeps the sub-query from being flattened into a join: during an import the
-            # table has no statistics for the rows just written, and the flattened join
-            # hashed every visit of the year for each batch (0.1 s a batch, against 1 ms).
+            # One index probe per institution on (institution, date), whatever the table's
+            # statistics say: during an import they know nothing of the rows just written
+            # (or, after autovacuum, count none), and the planner may then read the year's
+            # visits of every institution by the (date, institution) index, or hash them
+            # all, for each batch. OFFSET 0 keeps the probe a probe (not flattened into a
+            # join), and the dates compared as (institution, date) pairs can only be
+            # searched in an index that starts with the institution.
             days = [row.values["date"] for row in rows]
             quote = connection.ops.quote_name
             return list(Visit.objects.raw(
                 f"SELECT visit.* FROM unnest(%s::bigint[]) AS wanted(id) CROSS JOIN LATERAL "
                 f"(SELECT * FROM {quote(Visit._meta.db_table)} WHERE institution_id = wanted.id "
-                f"AND date BETWEEN %s AND %s OFFSET 0) AS visit",
+                f"AND (institution_id, date) BETWEEN (wanted.id, %s::date) "
+                f"AND (wanted.id, %s::date) OFFSET 0) AS visit",
                 [sorted(institution_ids), min(days), max(days)]))
         # No ordering: the model's default one joins the institutions to sort.
         return fetch_in(Visit.objects.order_by().filter(**date_bounds(rows, "date")),
