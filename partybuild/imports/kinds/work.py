@@ -31,7 +31,7 @@ from ..engine import (
     update_with_history,
 )
 from ..parsing import choice_parser, parse_bool, parse_date, parse_int, parse_points
-from .structure.common import StructureKind, fetch_in, limited, parse_credit_code
+from .structure.common import StructureKind, chunked, fetch_in, limited, parse_credit_code
 
 
 def date_bounds(rows: list[Row], key: str) -> dict:
@@ -40,6 +40,24 @@ def date_bounds(rows: list[Row], key: str) -> dict:
     if not days:
         return {f"{key}__isnull": True}
     return {f"{key}__gte": min(days), f"{key}__lte": max(days)}
+
+
+def select_in(model, fields: tuple[str, ...], lookup: str, values) -> list[tuple]:
+    """fetch_in's rows as tuples of the fields, in plain SQL: for the few columns a large
+    import looks up in every batch, building the ORM query cost more than running it."""
+    def column(name: str):
+        return model._meta.pk if name == "pk" else model._meta.get_field(name)
+
+    quote = connection.ops.quote_name
+    selected = ", ".join(quote(column(name).column) for name in fields)
+    found = []
+    with connection.cursor() as cursor:
+        for chunk in chunked({value for value in values if value not in (None, "")}):
+            cursor.execute(f"SELECT {selected} FROM {quote(model._meta.db_table)} "
+                           f"WHERE {quote(column(lookup).column)} "
+                           f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            found.extend(cursor.fetchall())
+    return found
 
 
 class WorkKind(StructureKind):
@@ -139,17 +157,14 @@ class VisitsKind(WorkKind):
             self.assignments = defaultdict(list)
             self.driver_days = {}
         found = [(code, (pk, region_id, opened_on, closed_on))
-                 for pk, code, region_id, opened_on, closed_on in fetch_in(
-                     Institution.objects.order_by().values_list(
-                         "pk", "credit_code", "region_id", "opened_on", "closed_on"),
+                 for pk, code, region_id, opened_on, closed_on in select_in(
+                     Institution, ("pk", "credit_code", "region_id", "opened_on", "closed_on"),
                      "credit_code", codes - self.known.keys())]
         self.known.update(found)
-        self.known_instructors.update(fetch_in(
-            Instructor.objects.order_by().values_list("number", "pk"), "number",
-            numbers - self.known_instructors.keys()))
-        for instructor_id, institution_id, start, end in fetch_in(
-                Assignment.objects.order_by().values_list("instructor_id", "institution_id",
-                                                          "start", "end"),
+        self.known_instructors.update(select_in(
+            Instructor, ("number", "pk"), "number", numbers - self.known_instructors.keys()))
+        for instructor_id, institution_id, start, end in select_in(
+                Assignment, ("instructor_id", "institution_id", "start", "end"),
                 "institution_id", {values[0] for _code, values in found}):
             self.assignments[instructor_id, institution_id].append((start, end))
         self.existing = {
