@@ -50,12 +50,20 @@ def select_in(model, fields: tuple[str, ...], lookup: str, values) -> list[tuple
 
     quote = connection.ops.quote_name
     selected = ", ".join(quote(column(name).column) for name in fields)
+    table, key = quote(model._meta.db_table), column(lookup)
     found = []
     with connection.cursor() as cursor:
         for chunk in chunked({value for value in values if value not in (None, "")}):
-            cursor.execute(f"SELECT {selected} FROM {quote(model._meta.db_table)} "
-                           f"WHERE {quote(column(lookup).column)} "
-                           f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            if connection.vendor == "postgresql":
+                # One index probe per value, as in stored_visits: a table just imported
+                # has no statistics yet, and the IN list was planned as a scan of it.
+                cursor.execute(
+                    f"SELECT found.* FROM unnest(%s::{key.db_type(connection)}[]) AS "
+                    f"wanted(value) CROSS JOIN LATERAL (SELECT {selected} FROM {table} "
+                    f"WHERE {quote(key.column)} = wanted.value OFFSET 0) AS found", [chunk])
+            else:
+                cursor.execute(f"SELECT {selected} FROM {table} WHERE {quote(key.column)} "
+                               f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
             found.extend(cursor.fetchall())
     return found
 
