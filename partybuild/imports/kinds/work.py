@@ -265,8 +265,8 @@ class VisitsKind(WorkKind):
                 codes, instructors, days, columns["lesson"], columns["policy"],
                 columns["hazard_check"], columns["ledger"], columns["case_talk"],
                 columns["notes"], strict=True)):
-            # The checks of plan(), in the same order; parse_bool gives True, False or
-            # (an absent column) None, so `is True` is bool().
+            # The checks of plan(); a row failing any of them is worded by plan_checked.
+            # parse_bool gives True, False or (an absent column) None: `is True` is bool().
             institution = known(code)
             instructor_id = known_instructors(number)
             if institution is not None and instructor_id is not None:
