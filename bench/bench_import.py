@@ -15,8 +15,11 @@ For the institutions and the visits it prints
 `KIND (ROWS) DATABASE: project X s, floor Y s, ratio Z, peak N MiB`, where the floor is the
 same rows read with the csv module, looked up (one query per referenced table) and inserted
 with executemany (SQLite) or COPY (PostgreSQL) in the same process, without validation or
-history. Exit status 1 when a target is missed: the visits within TARGET_RATIO of their
-floor, every import under PEAK_LIMIT_MIB, re-importing the visits creating nothing.
+history. The visits' floor also reads what the project must read to validate a visit and
+nothing more: the assignments (who may visit where and when) and the stored visits (a
+visit already stored is updated, not inserted), each table in one query. Exit status 1
+when a target is missed: the visits within TARGET_RATIO of their floor, every import under
+PEAK_LIMIT_MIB, re-importing the visits creating nothing.
 """
 
 import argparse
@@ -134,7 +137,9 @@ def import_file(folder: Path, kind: str) -> tuple[float, float, str]:
 
 
 # The floors: the same rows read from the same file with the csv module, the same look-ups
-# (institutions by credit code, instructors by number, regions by code: one query each), and
+# (institutions by credit code, instructors by number, regions by code; for the visits also
+# the assignments and the stored visits, which the project must read to validate: one query
+# each), and
 # the rows inserted with executemany (SQLite) or COPY (PostgreSQL), 2,000 at a time, in one
 # transaction. No validation, no history, no counting: what no importer can beat.
 
@@ -164,9 +169,10 @@ def floor(folder: Path, kind: str) -> tuple[float, float]:
     from partybuild.core.natural import sort_key
     from partybuild.imports.engine import SQLITE_IMPORT_CACHE_KIB
     from partybuild.imports.kinds import KINDS
-    from partybuild.instructors.models import Instructor
+    from partybuild.instructors.models import Assignment, Instructor
     from partybuild.organisation.models import Institution
     from partybuild.regions.models import Region
+    from partybuild.visits.models import Visit
 
     started, cpu_started = time.perf_counter(), time.process_time()
     now = timezone.now()
@@ -185,6 +191,15 @@ def floor(folder: Path, kind: str) -> tuple[float, float]:
             if kind == "visits":
                 institutions = dict(Institution.objects.values_list("credit_code", "pk"))
                 instructors = dict(Instructor.objects.values_list("number", "pk"))
+                # Read, not used: what a visit is checked against (see the module's doc).
+                periods: dict[tuple, list] = {}
+                for instructor_id, institution_id, start, end in \
+                        Assignment.objects.order_by().values_list(
+                            "instructor_id", "institution_id", "start", "end"):
+                    periods.setdefault((instructor_id, institution_id), []).append((start, end))
+                stored = set(Visit.objects.order_by().values_list(
+                    "instructor_id", "institution_id", "date"))
+                del periods, stored
                 table = "visits_visit"
                 columns = ["instructor_id", "institution_id", "date", "lesson", "lesson_topic",
                            "policy", "policy_text", "hazard_check", "hazard_check_text",

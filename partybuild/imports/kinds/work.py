@@ -31,7 +31,7 @@ from ..engine import (
     update_with_history,
 )
 from ..parsing import choice_parser, parse_bool, parse_date, parse_int, parse_points
-from .structure.common import StructureKind, fetch_in, limited, parse_credit_code
+from .structure.common import StructureKind, chunked, fetch_in, limited, parse_credit_code
 
 
 def date_bounds(rows: list[Row], key: str) -> dict:
@@ -40,6 +40,32 @@ def date_bounds(rows: list[Row], key: str) -> dict:
     if not days:
         return {f"{key}__isnull": True}
     return {f"{key}__gte": min(days), f"{key}__lte": max(days)}
+
+
+def select_in(model, fields: tuple[str, ...], lookup: str, values) -> list[tuple]:
+    """fetch_in's rows as tuples of the fields, in plain SQL: for the few columns a large
+    import looks up in every batch, building the ORM query cost more than running it."""
+    def column(name: str):
+        return model._meta.pk if name == "pk" else model._meta.get_field(name)
+
+    quote = connection.ops.quote_name
+    selected = ", ".join(quote(column(name).column) for name in fields)
+    table, key = quote(model._meta.db_table), column(lookup)
+    found = []
+    with connection.cursor() as cursor:
+        for chunk in chunked({value for value in values if value not in (None, "")}):
+            if connection.vendor == "postgresql":
+                # One index probe per value, as in stored_visits: a table just imported
+                # has no statistics yet, and the IN list was planned as a scan of it.
+                cursor.execute(
+                    f"SELECT found.* FROM unnest(%s::{key.db_type(connection)}[]) AS "
+                    f"wanted(value) CROSS JOIN LATERAL (SELECT {selected} FROM {table} "
+                    f"WHERE {quote(key.column)} = wanted.value OFFSET 0) AS found", [chunk])
+            else:
+                cursor.execute(f"SELECT {selected} FROM {table} WHERE {quote(key.column)} "
+                               f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            found.extend(cursor.fetchall())
+    return found
 
 
 class WorkKind(StructureKind):
@@ -108,6 +134,7 @@ class VisitsKind(WorkKind):
     )
     natural_key = ("instructor", "credit_code", "date")
     streamed = True
+    columnar = True
     # What an imported visit stores, in the order of the tuples handed to the writer.
     NEW_COLUMNS = ("instructor_id", "institution_id", "date", "lesson", "lesson_topic", "policy",
                    "policy_text", "hazard_check", "hazard_check_text", "ledger", "ledger_text",
@@ -123,55 +150,62 @@ class VisitsKind(WorkKind):
     KEPT_INSTITUTIONS = 50_000
 
     def load(self, rows):
-        """What the rows refer to, as plain tuples: (id, region id, opened on, closed on)
-        per credit code, the id per instructor number, the assignments' periods; the model
-        instances only for the rows that fail a check (plan_checked), to word the message."""
+        self.load_keys({row.values["credit_code"] for row in rows},
+                       {row.values["instructor"] for row in rows},
+                       [row.values["date"] for row in rows], lambda: rows)
+
+    def load_keys(self, codes: set, numbers: set, days: list, batch_rows) -> None:
+        """What the batch refers to, as plain tuples: (id, region id, opened on, closed on)
+        per credit code, the id per instructor number, the assignments' periods, the stored
+        visits; the model instances only for the rows that fail a check (plan_checked, which
+        calls batch_rows() for the rows to load them by), to word the message."""
         self.load_places()
         if not hasattr(self, "known") or len(self.known) > self.KEPT_INSTITUTIONS:
             self.known, self.known_instructors, self.allowed_regions = {}, {}, {}
             self.assignments = defaultdict(list)
             self.driver_days = {}
-        codes = {row.values["credit_code"] for row in rows}
         found = [(code, (pk, region_id, opened_on, closed_on))
-                 for pk, code, region_id, opened_on, closed_on in fetch_in(
-                     Institution.objects.order_by().values_list(
-                         "pk", "credit_code", "region_id", "opened_on", "closed_on"),
+                 for pk, code, region_id, opened_on, closed_on in select_in(
+                     Institution, ("pk", "credit_code", "region_id", "opened_on", "closed_on"),
                      "credit_code", codes - self.known.keys())]
         self.known.update(found)
-        self.known_instructors.update(fetch_in(
-            Instructor.objects.order_by().values_list("number", "pk"), "number",
-            {row.values["instructor"] for row in rows} - self.known_instructors.keys()))
-        for instructor_id, institution_id, start, end in fetch_in(
-                Assignment.objects.order_by().values_list("instructor_id", "institution_id",
-                                                          "start", "end"),
+        self.known_instructors.update(select_in(
+            Instructor, ("number", "pk"), "number", numbers - self.known_instructors.keys()))
+        for instructor_id, institution_id, start, end in select_in(
+                Assignment, ("instructor_id", "institution_id", "start", "end"),
                 "institution_id", {values[0] for _code, values in found}):
             self.assignments[instructor_id, institution_id].append((start, end))
         self.existing = {
             (visit.instructor_id, visit.institution_id, visit.date): visit
             for visit in self.stored_visits(
-                rows, {self.known[code][0] for code in codes if code in self.known})
+                days, {self.known[code][0] for code in codes if code in self.known})
         }
-        self.batch_rows = rows
+        self.batch_rows = batch_rows
         self.user_id = getattr(self.context.user, "pk", None)
 
     @staticmethod
-    def stored_visits(rows: list[Row], institution_ids: set[int]) -> list[Visit]:
+    def stored_visits(days: list, institution_ids: set[int]) -> list[Visit]:
         """The stored visits of the batch's institutions, within its dates."""
-        if not institution_ids:
+        days = [day for day in days if day is not None]
+        if not institution_ids or not days:
             return []
         if connection.vendor == "postgresql":
-            # One index probe per institution on (institution, date). Given the IN list and
-            # a year's dates, PostgreSQL may read the year's visits of every institution by
-            # the (date, institution) index instead, which grows with the table.
-            days = [row.values["date"] for row in rows]
+            # One index probe per institution on (institution, date), whatever the table's
+            # statistics say: during an import they know nothing of the rows just written
+            # (or, after autovacuum, count none), and the planner may then read the year's
+            # visits of every institution by the (date, institution) index, or hash them
+            # all, for each batch. OFFSET 0 keeps the probe a probe (not flattened into a
+            # join), and the dates compared as (institution, date) pairs can only be
+            # searched in an index that starts with the institution.
             quote = connection.ops.quote_name
             return list(Visit.objects.raw(
                 f"SELECT visit.* FROM unnest(%s::bigint[]) AS wanted(id) CROSS JOIN LATERAL "
                 f"(SELECT * FROM {quote(Visit._meta.db_table)} WHERE institution_id = wanted.id "
-                f"AND date BETWEEN %s AND %s) AS visit",
+                f"AND (institution_id, date) BETWEEN (wanted.id, %s::date) "
+                f"AND (wanted.id, %s::date) OFFSET 0) AS visit",
                 [sorted(institution_ids), min(days), max(days)]))
         # No ordering: the model's default one joins the institutions to sort.
-        return fetch_in(Visit.objects.order_by().filter(**date_bounds(rows, "date")),
+        return fetch_in(Visit.objects.order_by().filter(date__gte=min(days), date__lte=max(days)),
                         "institution_id", institution_ids)
 
     def region_allowed(self, region_id: int) -> bool:
@@ -210,12 +244,79 @@ class VisitsKind(WorkKind):
                 bool(parsed["case_talk"]), "", None, parsed["notes"], self.user_id)))]
         return self.plan_change(row, visit)
 
+    def plan_columns(self, numbers, columns, row_at):
+        """plan() for a whole batch of good cells, from its columns: a new visit is the
+        tuple insert_with_history takes (dates as the driver takes them, created_at the
+        batch's time), no Row, Planned or instance for it; any other row is made a Row and
+        planned by plan_checked (a refusal) or plan_change (a stored visit)."""
+        codes, instructors, days = columns["credit_code"], columns["instructor"], \
+            columns["date"]
+        self.load_keys(set(codes), set(instructors), days,
+                       lambda: [{"credit_code": code, "instructor": number}
+                                for code, number in zip(codes, instructors, strict=True)])
+        self.batch_now = timezone.now()
+        stamp = connection.ops.adapt_datetimefield_value(self.batch_now)
+        known, known_instructors = self.known.get, self.known_instructors.get
+        assignments, existing, allowed = self.assignments, self.existing, self.allowed_regions
+        today, user_id, driver_days = self.context.today, self.user_id, self.driver_days
+        new, planned = [], []
+        for position, (code, number, day, lesson, policy, hazard_check, ledger, case_talk,
+                       notes) in enumerate(zip(
+                codes, instructors, days, columns["lesson"], columns["policy"],
+                columns["hazard_check"], columns["ledger"], columns["case_talk"],
+                columns["notes"], strict=True)):
+            # The checks of plan(); a row failing any of them is worded by plan_checked.
+            # parse_bool gives True, False or (an absent column) None: `is True` is bool().
+            institution = known(code)
+            instructor_id = known_instructors(number)
+            if institution is not None and instructor_id is not None:
+                institution_id, region_id, opened_on, closed_on = institution
+                if opened_on <= day <= today and (closed_on is None or day <= closed_on) and \
+                        (allowed.get(region_id) or self.region_allowed(region_id)):
+                    for start, end in assignments.get((instructor_id, institution_id), ()):
+                        if start <= day and (end is None or day <= end):
+                            break
+                    else:
+                        start = None
+                    if start is not None:
+                        visit = existing.get((instructor_id, institution_id, day)) \
+                            if existing else None
+                        if visit is not None:
+                            planned.extend(self.plan_change(row_at(position), visit))
+                            continue
+                        driver_day = driver_days.get(day)
+                        if driver_day is None:
+                            driver_day = driver_days[day] = \
+                                connection.ops.adapt_datefield_value(day)
+                        new.append((instructor_id, institution_id, driver_day, lesson is True,
+                                    "", policy is True, "", hazard_check is True, "",
+                                    ledger is True, "", case_talk is True, "", None, notes,
+                                    user_id, stamp, None))
+                        continue
+            for item in self.plan_checked(row_at(position)):
+                if item.is_new:
+                    values = item.instance.values
+                    new.append((*values[:2], connection.ops.adapt_datefield_value(values[2]),
+                                *values[3:], stamp, None))
+                else:
+                    planned.append(item)
+        return new, planned
+
+    def write_columns(self, new, planned):
+        now, user = self.batch_now, self.context.user
+        update_with_history(
+            Visit, self.UPDATE_COLUMNS,
+            [(*(getattr(item.instance, name) for name in self.UPDATE_COLUMNS), item.instance.pk)
+             for item in planned if item.changed], user, now)
+        insert_with_history(Visit, self.NEW_COLUMNS, new, user, now, adapted=True)
+
     def plan_checked(self, row: Row) -> list[Planned]:
         """The row checked with the model instances, each failed check worded on the row."""
         if self.batch_rows is not None:
             # The batch's institutions and instructors as records, once for all its rows.
-            self.load_institutions(self.batch_rows)
-            self.load_instructors(self.batch_rows)
+            rows = self.batch_rows()
+            self.load_institutions(rows)
+            self.load_instructors(rows)
             self.batch_rows = None
         institution = self.institution_of(row)
         instructor = self.instructor_of(row)
