@@ -1,8 +1,8 @@
 """Reads of the scoring pages, scoped to the user first.
 
 The score page explains itself: it computes the institution's score from today's records
-with the engine (seven queries, kept until a table the engine reads changes) and lists the
-records behind every item, so each point can be checked.
+with the engine and lists the records behind every item, so each point can be checked;
+both are kept until a table they read changes.
 """
 
 from collections import defaultdict
@@ -611,15 +611,43 @@ def _month_rows(visits: list[tuple], live: InstitutionScore | None) -> list[Mont
     return months
 
 
-def _live_score(*, institution_id: int, year: int, rubric: RubricValues
-                ) -> list[InstitutionScore]:
-    """The engine's score of the institution from today's records (empty without a month in
-    scope), computed once and kept while no table it reads changes: the institutions, their
-    regions, coverage and branches renew the structure's token; visits, hazards, clues,
-    activities and points entries the monthly work's (organisation.figures_stamp). The
-    rubric's values are part of the key. Shared between requests: read it, never change it."""
-    return kept("score_page_live", (institution_id, year, rubric), lambda: score_institutions(
-        institutions=Institution.objects.filter(pk=institution_id), year=year, rubric=rubric))
+class _Records(NamedTuple):
+    live: InstitutionScore | None
+    months: list[MonthRow]
+    activities: list[ActivityLine]
+    hazards: list[HazardRow]
+    overdue: list[HazardRow]
+    point_entries: list[PointLine]
+    clues: list[ClueLine]
+
+
+def _records(*, user, institution_id: int, year: int, rubric: RubricValues, as_of: date
+             ) -> _Records:
+    """The engine's score of the institution from today's records (None without a month in
+    scope) and the records the page lists under each item, read once and kept while no table
+    they read changes: institutions, regions, coverage and branches renew the structure's
+    token; visits, hazards, clues, activities, points entries and instructors the monthly
+    work's (organisation.figures_stamp). The rubric's values, the as-of day and, for an
+    instructor (who sees only their own visits, hazards and clues), the user are part of the
+    key. Shared between requests: read it, never change it."""
+    own = user.pk if user.is_authenticated and user.is_instructor else None
+
+    def compute() -> _Records:
+        scores = score_institutions(institutions=Institution.objects.filter(pk=institution_id),
+                                    year=year, rubric=rubric)
+        live = scores[0] if scores else None
+        hazards, overdue = _hazard_rows(user=user, institution_id=institution_id, year=year,
+                                        as_of=as_of)
+        return _Records(
+            live=live,
+            months=_month_rows(_visit_rows(user=user, institution_id=institution_id,
+                                           year=year), live),
+            activities=_activity_lines(institution_id=institution_id, year=year),
+            hazards=hazards, overdue=overdue,
+            point_entries=_point_lines(institution_id=institution_id, year=year),
+            clues=_clue_lines(user=user, institution_id=institution_id, year=year))
+
+    return kept("score_page_records", (institution_id, year, rubric, as_of, own), compute)
 
 
 def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
@@ -631,24 +659,18 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     stored_rubric = (rubric_version_of(year, stored.rubric_version, rubric)
                      if stored is not None and stored.rubric_version != rubric.version
                      else rubric)
-    live_scores = _live_score(institution_id=institution.pk, year=year, rubric=rubric.values())
-    live = live_scores[0] if live_scores else None
-
     as_of = as_of_day(year, timezone.localdate())
-    hazards, overdue = _hazard_rows(user=user, institution_id=institution.pk, year=year,
-                                    as_of=as_of)
+    records = _records(user=user, institution_id=institution.pk, year=year,
+                       rubric=rubric.values(), as_of=as_of)
+    live = records.live
     differs = bool(stored and live and stored.total != live.total)
     # The rubric of the year and this inspection are read above: no second look for finality.
     state = finality.finality_from(rubric=rubric if rubric.pk else None, inspection=inspection)
     return ScorePage(
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
-        stored_rubric=stored_rubric,
-        months=_month_rows(_visit_rows(user=user, institution_id=institution.pk, year=year),
-                           live),
-        activities=_activity_lines(institution_id=institution.pk, year=year),
-        hazards=hazards, overdue_hazards=overdue, as_of=as_of,
-        point_entries=_point_lines(institution_id=institution.pk, year=year),
-        clues=_clue_lines(user=user, institution_id=institution.pk, year=year),
+        stored_rubric=stored_rubric, months=records.months, activities=records.activities,
+        hazards=records.hazards, overdue_hazards=records.overdue, as_of=as_of,
+        point_entries=records.point_entries, clues=records.clues,
         differs=differs and not state.final,
         inspection=inspection,
         final_state=state,
