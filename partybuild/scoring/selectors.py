@@ -397,6 +397,8 @@ class ScorePage:
     # Final institution-year: since when, and whether today's records would score it otherwise.
     final_state: finality.Finality = finality.Finality(final=False)
     late_changed: bool = False
+    # Shared between the requests that read the same kept records (_records); None: unshared.
+    drawn: dict | None = None
 
     @property
     def year_over(self) -> bool:
@@ -619,6 +621,9 @@ class _Records(NamedTuple):
     overdue: list[HazardRow]
     point_entries: list[PointLine]
     clues: list[ClueLine]
+    # The page's sections drawn from these records, per language and URL prefix
+    # (scoring.templatetags.score_detail_tags): everything they show is part of the key.
+    drawn: dict
 
 
 def _records(*, user, institution_id: int, year: int, rubric: RubricValues, as_of: date
@@ -645,7 +650,8 @@ def _records(*, user, institution_id: int, year: int, rubric: RubricValues, as_o
             activities=_activity_lines(institution_id=institution_id, year=year),
             hazards=hazards, overdue=overdue,
             point_entries=_point_lines(institution_id=institution_id, year=year),
-            clues=_clue_lines(user=user, institution_id=institution_id, year=year))
+            clues=_clue_lines(user=user, institution_id=institution_id, year=year),
+            drawn={})
 
     return kept("score_page_records", (institution_id, year, rubric, as_of, own), compute)
 
@@ -670,7 +676,7 @@ def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
         stored_rubric=stored_rubric, months=records.months, activities=records.activities,
         hazards=records.hazards, overdue_hazards=records.overdue, as_of=as_of,
-        point_entries=records.point_entries, clues=records.clues,
+        point_entries=records.point_entries, clues=records.clues, drawn=records.drawn,
         differs=differs and not state.final,
         inspection=inspection,
         final_state=state,

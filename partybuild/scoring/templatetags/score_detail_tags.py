@@ -12,10 +12,11 @@ from html import escape as html_escape
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.core.table_rows import text, url_builder
@@ -237,7 +238,14 @@ def score_page_body(context, page, user, may_recompute) -> str:
             % {"year": year_text} + "</p>")
     out.append("</section>")
     if live:
-        out += _live_sections(page, institution, year, year_text, rubric, live)
+        # The same for every reader of the kept records, in a language: drawn once.
+        key = (get_language(), get_script_prefix(), get_urlconf())
+        drawn = page.drawn if page.drawn is not None else {}
+        sections = drawn.get(key)
+        if sections is None:
+            sections = drawn[key] = "\n".join(
+                _live_sections(page, institution, year, year_text, rubric, live))
+        out.append(sections)
     return mark_safe("\n".join(out))  # noqa: S308 - stored texts escaped above
 
 
