@@ -1,8 +1,8 @@
 """Reads of the scoring pages, scoped to the user first.
 
 The score page explains itself: it computes the institution's score from today's records
-with the engine (seven queries, kept until a table the engine reads changes) and lists the
-records behind every item, so each point can be checked.
+with the engine and lists the records behind every item, so each point can be checked;
+both are kept until a table they read changes.
 """
 
 from collections import defaultdict
@@ -11,13 +11,13 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
     CharField,
     Count,
     Exists,
-    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -39,6 +39,7 @@ from partybuild.organisation.figures_stamp import kept
 from partybuild.organisation.models import Branch, Coverage, Institution
 from partybuild.organisation.scoping import institutions_visible_to
 from partybuild.points.models import PointEntry
+from partybuild.regions.models import Region
 from partybuild.visits.models import FOUR_ONES, Clue, Hazard, Visit
 
 from . import finality
@@ -396,6 +397,8 @@ class ScorePage:
     # Final institution-year: since when, and whether today's records would score it otherwise.
     final_state: finality.Finality = finality.Finality(final=False)
     late_changed: bool = False
+    # Shared between the requests that read the same kept records (_records); None: unshared.
+    drawn: dict | None = None
 
     @property
     def year_over(self) -> bool:
@@ -415,20 +418,70 @@ def institution_in_scope(*, user, pk: int) -> Institution:
     return get_object_or_404(institutions_visible_to(user).select_related("region"), pk=pk)
 
 
+def _model_columns(model, alias: str) -> str:
+    """Every concrete column of `model` under `alias`, in the order Model.from_db takes."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+_ROW_CONVERTERS: dict = {}
+
+
+def _row_converter(model):
+    """The ORM's conversion of a row of `model`'s concrete columns (decimals, datetimes,
+    booleans as the database returns them), built once per model and database vendor."""
+    key = (model, connection.vendor)
+    convert = _ROW_CONVERTERS.get(key)
+    if convert is None:
+        chains = [_from_db(model, f.name) for f in model._meta.concrete_fields]
+
+        def convert(values, chains=chains):
+            return [chain(value) for chain, value in zip(chains, values, strict=True)]
+
+        _ROW_CONVERTERS[key] = convert
+    return convert
+
+
+def _instance(model, values):
+    """A model instance from its row as the ORM would build it; None for an absent LEFT JOIN
+    row (a primary key is never NULL)."""
+    if values[0] is None:
+        return None
+    return model.from_db(connection.alias, None, _row_converter(model)(values))
+
+
 def _institution_with_year(*, user, pk: int, year: int
-                           ) -> tuple[Institution, Score | None, Inspection | None]:
-    """institution_in_scope, with its stored score and its inspection of the year read in
-    the same query (each is unique per institution and year)."""
-    institutions = (
-        institutions_visible_to(user)
-        .annotate(year_score=FilteredRelation("scores", condition=Q(scores__year=year)),
-                  year_inspection=FilteredRelation("inspections",
-                                                   condition=Q(inspections__year=year)))
-        .select_related("region", "year_score", "year_inspection"))
-    institution = get_object_or_404(institutions, pk=pk)
-    # select_related leaves a filtered relation unset when it has no row.
-    return (institution, getattr(institution, "year_score", None),
-            getattr(institution, "year_inspection", None))
+                           ) -> tuple[Institution, Score | None, Inspection | None,
+                                      Rubric | None]:
+    """institution_in_scope, with its region, its stored score and its inspection of the year
+    (each unique per institution and year) and the year's rubric (unique per year) read in
+    the same statement. Only the scope test is built by the ORM; the rest is one join."""
+    try:
+        scoped, scoped_params = (institutions_visible_to(user).filter(pk=pk).order_by()
+                                 .values("pk").query.sql_with_params())
+    except EmptyResultSet:  # a user with no region sees no institution
+        raise Http404 from None
+    models = (Institution, Region, Score, Inspection, Rubric)
+    columns = ", ".join(_model_columns(model, alias)
+                        for model, alias in zip(models, ("i", "g", "s", "n", "r"), strict=True))
+    rows = _rows(
+        f"SELECT {columns} FROM {_table(Institution)} i "
+        f"INNER JOIN {_table(Region)} g ON g.id = i.region_id "
+        f"LEFT JOIN {_table(Score)} s ON s.institution_id = i.id AND s.year = %s "
+        f"LEFT JOIN {_table(Inspection)} n ON n.institution_id = i.id AND n.year = %s "
+        f"LEFT JOIN {_table(Rubric)} r ON r.year = %s "
+        f"WHERE i.id IN ({scoped})",
+        [year, year, sane_year(year), *scoped_params])
+    if not rows:
+        raise Http404
+    row, start, found = rows[0], 0, []
+    for model in models:
+        width = len(model._meta.concrete_fields)
+        found.append(_instance(model, row[start:start + width]))
+        start += width
+    institution, region, stored, inspection, rubric = found
+    Institution.region.field.set_cached_value(institution, region)
+    return institution, stored, inspection, rubric
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
@@ -560,43 +613,70 @@ def _month_rows(visits: list[tuple], live: InstitutionScore | None) -> list[Mont
     return months
 
 
-def _live_score(*, institution_id: int, year: int, rubric: RubricValues
-                ) -> list[InstitutionScore]:
-    """The engine's score of the institution from today's records (empty without a month in
-    scope), computed once and kept while no table it reads changes: the institutions, their
-    regions, coverage and branches renew the structure's token; visits, hazards, clues,
-    activities and points entries the monthly work's (organisation.figures_stamp). The
-    rubric's values are part of the key. Shared between requests: read it, never change it."""
-    return kept("score_page_live", (institution_id, year, rubric), lambda: score_institutions(
-        institutions=Institution.objects.filter(pk=institution_id), year=year, rubric=rubric))
+class _Records(NamedTuple):
+    live: InstitutionScore | None
+    months: list[MonthRow]
+    activities: list[ActivityLine]
+    hazards: list[HazardRow]
+    overdue: list[HazardRow]
+    point_entries: list[PointLine]
+    clues: list[ClueLine]
+    # The page's sections drawn from these records, per language and URL prefix
+    # (scoring.templatetags.score_detail_tags): everything they show is part of the key.
+    drawn: dict
+
+
+def _records(*, user, institution_id: int, year: int, rubric: RubricValues, as_of: date
+             ) -> _Records:
+    """The engine's score of the institution from today's records (None without a month in
+    scope) and the records the page lists under each item, read once and kept while no table
+    they read changes: institutions, regions, coverage and branches renew the structure's
+    token; visits, hazards, clues, activities, points entries and instructors the monthly
+    work's (organisation.figures_stamp). The rubric's values, the as-of day and, for an
+    instructor (who sees only their own visits, hazards and clues), the user are part of the
+    key. Shared between requests: read it, never change it."""
+    own = user.pk if user.is_authenticated and user.is_instructor else None
+
+    def compute() -> _Records:
+        scores = score_institutions(institutions=Institution.objects.filter(pk=institution_id),
+                                    year=year, rubric=rubric)
+        live = scores[0] if scores else None
+        hazards, overdue = _hazard_rows(user=user, institution_id=institution_id, year=year,
+                                        as_of=as_of)
+        return _Records(
+            live=live,
+            months=_month_rows(_visit_rows(user=user, institution_id=institution_id,
+                                           year=year), live),
+            activities=_activity_lines(institution_id=institution_id, year=year),
+            hazards=hazards, overdue=overdue,
+            point_entries=_point_lines(institution_id=institution_id, year=year),
+            clues=_clue_lines(user=user, institution_id=institution_id, year=year),
+            drawn={})
+
+    return kept("score_page_records", (institution_id, year, rubric, as_of, own), compute)
 
 
 def score_page(*, user, institution_pk: int, year: int) -> ScorePage:
     """Every item of the institution's score with the records behind it."""
-    institution, stored, inspection = _institution_with_year(user=user, pk=institution_pk,
-                                                             year=year)
-    rubric = rubric_of_year(year)
+    institution, stored, inspection, rubric = _institution_with_year(
+        user=user, pk=institution_pk, year=year)
+    if rubric is None:
+        rubric = rubric_of_year(year)  # none stored yet: SCORING.md's defaults, not saved
     stored_rubric = (rubric_version_of(year, stored.rubric_version, rubric)
                      if stored is not None and stored.rubric_version != rubric.version
                      else rubric)
-    live_scores = _live_score(institution_id=institution.pk, year=year, rubric=rubric.values())
-    live = live_scores[0] if live_scores else None
-
     as_of = as_of_day(year, timezone.localdate())
-    hazards, overdue = _hazard_rows(user=user, institution_id=institution.pk, year=year,
-                                    as_of=as_of)
+    records = _records(user=user, institution_id=institution.pk, year=year,
+                       rubric=rubric.values(), as_of=as_of)
+    live = records.live
     differs = bool(stored and live and stored.total != live.total)
     # The rubric of the year and this inspection are read above: no second look for finality.
     state = finality.finality_from(rubric=rubric if rubric.pk else None, inspection=inspection)
     return ScorePage(
         institution=institution, year=year, rubric=rubric, stored=stored, live=live,
-        stored_rubric=stored_rubric,
-        months=_month_rows(_visit_rows(user=user, institution_id=institution.pk, year=year),
-                           live),
-        activities=_activity_lines(institution_id=institution.pk, year=year),
-        hazards=hazards, overdue_hazards=overdue, as_of=as_of,
-        point_entries=_point_lines(institution_id=institution.pk, year=year),
-        clues=_clue_lines(user=user, institution_id=institution.pk, year=year),
+        stored_rubric=stored_rubric, months=records.months, activities=records.activities,
+        hazards=records.hazards, overdue_hazards=records.overdue, as_of=as_of,
+        point_entries=records.point_entries, clues=records.clues, drawn=records.drawn,
         differs=differs and not state.final,
         inspection=inspection,
         final_state=state,

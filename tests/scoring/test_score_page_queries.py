@@ -18,12 +18,12 @@ from partybuild.visits.models import Clue, Hazard, Visit
 
 from .conftest import YEAR
 
-# Session, user, the user's region, the institution with its stored score and inspection,
-# the rubric, the tokens of the kept score, the visits, activities, hazards, points entries
-# and substantiated clues, and the bell's unread count.
-SCORE_PAGE_QUERIES = 12
-# When the kept score must be computed again: the engine's seven queries more.
-FIRST_VIEW_QUERIES = SCORE_PAGE_QUERIES + 7
+# Session, user, the user's region, the institution with its stored score and inspection
+# and the year's rubric, the tokens of the kept score and records, and the bell's unread count.
+SCORE_PAGE_QUERIES = 6
+# When the kept score and records must be read again: the engine's seven queries, and the
+# visits, activities, hazards, points entries and substantiated clues.
+FIRST_VIEW_QUERIES = SCORE_PAGE_QUERIES + 7 + 5
 
 
 def page_queries(client, institution) -> tuple[int, int, str]:
@@ -136,3 +136,18 @@ def test_the_kept_score_follows_every_table_the_engine_reads(client, scored_a, c
     rubric_update(acting_user=dave, rubric=rubric, values={"coverage_max": Decimal("30"),
                                                           "four_ones_max": Decimal("30")})
     changed()
+
+
+@pytest.mark.django_db
+def test_the_kept_sections_are_drawn_in_each_readers_language(client, scored_a, carol, dave):
+    """The sections drawn from the kept records are kept per language: a reader in English
+    after one in Chinese gets them in English, and the other way round."""
+    scores_recompute(acting_user=dave, year=YEAR)
+    client.force_login(carol)
+    url = reverse("scoring:score_detail", args=[YEAR, scored_a.institution.pk])
+    for language, shown, not_shown in (("zh-hans", "组织生活", "Organisational life"),
+                                       ("en", "Organisational life", "组织生活"),
+                                       ("zh-hans", "组织生活", "Organisational life")):
+        content = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert shown in content and not_shown not in content
+        assert "四月主题党日：参观红色教育基地" in content
