@@ -5,18 +5,21 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
 from django.http import HttpResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
+from django_filters import fields as filter_fields
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
-from .forms import draw_fields, draw_selects_fast
+from .forms import FastSelect, draw_fields, draw_selects_fast
 from .table_html import can_draw, draw_table
 from .table_rows import body_rows_html, fetch_page_in_two_steps
 
@@ -65,6 +68,51 @@ class KeptCountPaginator(Paginator):
         return super().count
 
 
+def use_kept_choices(field, keep) -> None:
+    """Give a plain ModelChoiceField (django-filter's or Django's) the rows keep(queryset)
+    answers, for its options and for checking the chosen value, instead of two queries.
+
+    The options are drawn as ModelChoiceIterator gives them and a value is accepted or
+    refused as queryset.get(pk=value) would (forms.ModelChoiceField.to_python), with the
+    same error message.
+    """
+    if (type(field) not in (forms.ModelChoiceField, filter_fields.ModelChoiceField)
+            or getattr(field, "null_label", None) is not None
+            or type(field.widget) is not FastSelect
+            or "to_python" in vars(field)):
+        return
+    queryset = field.queryset
+    if queryset is None or queryset._prefetch_related_lookups:
+        return
+    rows = keep(queryset)
+    if rows is None:
+        return
+    key = field.to_field_name or "pk"
+    model_field = queryset.model._meta.pk if key == "pk" else queryset.model._meta.get_field(key)
+    by_key = {getattr(row, key): row for row in rows}
+    choices = [("", field.empty_label)] if field.empty_label is not None else []
+    choices += [(ModelChoiceIteratorValue(field.prepare_value(row), row),
+                 field.label_from_instance(row)) for row in rows]
+    field.widget.choices = choices
+
+    def to_python(value):
+        if value in field.empty_values:
+            return None
+        field.validate_no_null_characters(value)
+        if isinstance(value, queryset.model):
+            value = getattr(value, key)
+        try:
+            found = by_key.get(model_field.to_python(value))
+        except (ValueError, TypeError, ValidationError):
+            found = None
+        if found is None:
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+        return found
+
+    field.to_python = to_python
+
+
 class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     """A sortable, filterable, paginated, exportable, printable list; get_queryset returns the
     selector."""
@@ -72,6 +120,9 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     # A function(queryset) -> int giving the number of filtered rows (an app's kept count),
     # or None to run COUNT(*) on every view.
     count_rows = None
+    # A function(queryset) -> list | None giving the rows of a filter's choices, kept between
+    # requests (an app's kept rows), or None (the default) to read them on every view.
+    keep_choices = None
     # Read the page as its rows' keys first, then those rows (core.table_rows): one query
     # more, which pays where the rows carry costly per-row columns over a large table (the
     # institution and score lists); elsewhere one query a page is cheaper.
@@ -99,6 +150,9 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         draw_selects_fast(filterset.form)
+        if self.keep_choices is not None:
+            for field in filterset.form.fields.values():
+                use_kept_choices(field, self.keep_choices)
         return filterset
 
     def get_table(self, **kwargs):
