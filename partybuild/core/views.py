@@ -14,6 +14,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django_filters import fields as filter_fields
+from django_filters import filters as filter_filters
+from django_filters import filterset as filter_filterset
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -66,6 +68,51 @@ class KeptCountPaginator(Paginator):
         if isinstance(queryset, QuerySet):
             return self.keep(queryset)
         return super().count
+
+
+# Filters whose form field is the same for every request, but for a request's queryset
+# (QuerySetRequestMixin), which keep_form_class sets per form.
+_PLAIN_FILTERS = (filter_filters.CharFilter, filter_filters.ChoiceFilter,
+                  filter_filters.ModelChoiceFilter, filter_filters.BooleanFilter,
+                  filter_filters.NumberFilter, filter_filters.DateFilter)
+_form_classes: dict = {}
+
+
+def keep_form_class(filterset) -> None:
+    """Build the filterset's form class once per FilterSet class, not on every request.
+
+    django-filter's get_form_class builds every filter's form field and a new Form class per
+    request; for filters of the plain kinds above the fields differ only in a
+    ModelChoiceFilter's queryset, which is the request's (visible_regions(request)...): the
+    form built from the kept class gets it per request. Each form still deep-copies the
+    fields it uses, as Django's forms do.
+    """
+    cls = type(filterset)
+    if (cls.get_form_class is not filter_filterset.BaseFilterSet.get_form_class
+            or any(type(f) not in _PLAIN_FILTERS for f in filterset.filters.values())):
+        return
+    form_class = _form_classes.get(cls)
+    if form_class is None:
+        form_class = _form_classes[cls] = filterset.get_form_class()
+    request_querysets = {name: f for name, f in filterset.filters.items()
+                         if isinstance(f, filter_filters.QuerySetRequestMixin)}
+
+    def get_form_class():
+        if not request_querysets:
+            return form_class
+
+        # Not a class: FilterSet.form only calls it, and a class per request is what costs.
+        def form_with_request_querysets(*args, **kwargs):
+            form = form_class(*args, **kwargs)
+            for name, f in request_querysets.items():
+                queryset = f.get_queryset(f.get_request())
+                if queryset is not None:
+                    form.fields[name].queryset = queryset
+            return form
+
+        return form_with_request_querysets
+
+    filterset.get_form_class = get_form_class
 
 
 def use_kept_choices(field, keep) -> None:
@@ -149,6 +196,7 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
+        keep_form_class(filterset)
         draw_selects_fast(filterset.form)
         if self.keep_choices is not None:
             for field in filterset.form.fields.values():
