@@ -88,7 +88,11 @@ def keep_form_class(filterset) -> None:
     fields it uses, as Django's forms do.
     """
     cls = type(filterset)
-    if (cls.get_form_class is not filter_filterset.BaseFilterSet.get_form_class
+    base = filter_filterset.BaseFilterSet
+    # A FilterSet with an __init__ of its own may drop or change filters per request
+    # (visits.filters.ScopedListFilter does, for instructors): built every time, as before.
+    if (cls.get_form_class is not base.get_form_class or cls.__init__ is not base.__init__
+            or list(filterset.filters) != list(cls.base_filters)
             or any(type(f) not in _PLAIN_FILTERS for f in filterset.filters.values())):
         return
     form_class = _form_classes.get(cls)
