@@ -5,18 +5,23 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
 from django.http import HttpResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
+from django_filters import fields as filter_fields
+from django_filters import filters as filter_filters
+from django_filters import filterset as filter_filterset
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
-from .forms import draw_fields, draw_selects_fast
+from .forms import FastSelect, draw_fields, draw_selects_fast
 from .table_html import can_draw, draw_table
 from .table_rows import body_rows_html, fetch_page_in_two_steps
 
@@ -65,6 +70,100 @@ class KeptCountPaginator(Paginator):
         return super().count
 
 
+# Filters whose form field is the same for every request, but for a request's queryset
+# (QuerySetRequestMixin), which keep_form_class sets per form.
+_PLAIN_FILTERS = (filter_filters.CharFilter, filter_filters.ChoiceFilter,
+                  filter_filters.ModelChoiceFilter, filter_filters.BooleanFilter,
+                  filter_filters.NumberFilter, filter_filters.DateFilter)
+_form_classes: dict = {}
+
+
+def keep_form_class(filterset) -> None:
+    """Build the filterset's form class once per FilterSet class, not on every request.
+
+    django-filter's get_form_class builds every filter's form field and a new Form class per
+    request; for filters of the plain kinds above the fields differ only in a
+    ModelChoiceFilter's queryset, which is the request's (visible_regions(request)...): the
+    form built from the kept class gets it per request. Each form still deep-copies the
+    fields it uses, as Django's forms do.
+    """
+    cls = type(filterset)
+    base = filter_filterset.BaseFilterSet
+    # A FilterSet with an __init__ of its own may drop or change filters per request
+    # (visits.filters.ScopedListFilter does, for instructors): built every time, as before.
+    if (cls.get_form_class is not base.get_form_class or cls.__init__ is not base.__init__
+            or list(filterset.filters) != list(cls.base_filters)
+            or any(type(f) not in _PLAIN_FILTERS for f in filterset.filters.values())):
+        return
+    form_class = _form_classes.get(cls)
+    if form_class is None:
+        form_class = _form_classes[cls] = filterset.get_form_class()
+    request_querysets = {name: f for name, f in filterset.filters.items()
+                         if isinstance(f, filter_filters.QuerySetRequestMixin)}
+
+    def get_form_class():
+        if not request_querysets:
+            return form_class
+
+        # Not a class: FilterSet.form only calls it, and a class per request is what costs.
+        def form_with_request_querysets(*args, **kwargs):
+            form = form_class(*args, **kwargs)
+            for name, f in request_querysets.items():
+                queryset = f.get_queryset(f.get_request())
+                if queryset is not None:
+                    form.fields[name].queryset = queryset
+            return form
+
+        return form_with_request_querysets
+
+    filterset.get_form_class = get_form_class
+
+
+def use_kept_choices(field, keep) -> None:
+    """Give a plain ModelChoiceField (django-filter's or Django's) the rows keep(queryset)
+    answers, for its options and for checking the chosen value, instead of two queries.
+
+    The options are drawn as ModelChoiceIterator gives them and a value is accepted or
+    refused as queryset.get(pk=value) would (forms.ModelChoiceField.to_python), with the
+    same error message.
+    """
+    if (type(field) not in (forms.ModelChoiceField, filter_fields.ModelChoiceField)
+            or getattr(field, "null_label", None) is not None
+            or type(field.widget) is not FastSelect
+            or "to_python" in vars(field)):
+        return
+    queryset = field.queryset
+    if queryset is None or queryset._prefetch_related_lookups:
+        return
+    rows = keep(queryset)
+    if rows is None:
+        return
+    key = field.to_field_name or "pk"
+    model_field = queryset.model._meta.pk if key == "pk" else queryset.model._meta.get_field(key)
+    by_key = {getattr(row, key): row for row in rows}
+    choices = [("", field.empty_label)] if field.empty_label is not None else []
+    choices += [(ModelChoiceIteratorValue(field.prepare_value(row), row),
+                 field.label_from_instance(row)) for row in rows]
+    field.widget.choices = choices
+
+    def to_python(value):
+        if value in field.empty_values:
+            return None
+        field.validate_no_null_characters(value)
+        if isinstance(value, queryset.model):
+            value = getattr(value, key)
+        try:
+            found = by_key.get(model_field.to_python(value))
+        except (ValueError, TypeError, ValidationError):
+            found = None
+        if found is None:
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+        return found
+
+    field.to_python = to_python
+
+
 class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     """A sortable, filterable, paginated, exportable, printable list; get_queryset returns the
     selector."""
@@ -72,6 +171,9 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     # A function(queryset) -> int giving the number of filtered rows (an app's kept count),
     # or None to run COUNT(*) on every view.
     count_rows = None
+    # A function(queryset) -> list | None giving the rows of a filter's choices, kept between
+    # requests (an app's kept rows), or None (the default) to read them on every view.
+    keep_choices = None
     # Read the page as its rows' keys first, then those rows (core.table_rows): one query
     # more, which pays where the rows carry costly per-row columns over a large table (the
     # institution and score lists); elsewhere one query a page is cheaper.
@@ -98,7 +200,11 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
+        keep_form_class(filterset)
         draw_selects_fast(filterset.form)
+        if self.keep_choices is not None:
+            for field in filterset.form.fields.values():
+                use_kept_choices(field, self.keep_choices)
         return filterset
 
     def get_table(self, **kwargs):

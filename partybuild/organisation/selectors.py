@@ -40,7 +40,7 @@ from partybuild.core.natural import natural_sorted
 from partybuild.core.periods import holding_on_q
 from partybuild.core.table_rows import Named, rows_by_key
 
-from .figures_stamp import current_token, watched_tables
+from .figures_stamp import current_token, kept, watched_tables
 from .models import Branch, Coverage, Institution, Member, Membership, Pairing
 from .scoping import (
     branches_visible_to,
@@ -578,6 +578,25 @@ def kept_count(queryset: QuerySet) -> int:
         count = queryset.count()
         cache.set(key, count, FIGURES_KEPT_SECONDS)
     return count
+
+
+def kept_rows(queryset: QuerySet) -> list | None:
+    """list(queryset), shared between requests while none of the tables it reads has
+    changed, or None when it reads a table the figures stamp does not watch.
+
+    A list page's region filter offers every region of the user's scope and checks the
+    chosen one: two queries and a few hundred Region objects per view, for rows that change
+    once in a long while. The rows are shared: callers must not change them.
+    """
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # none(): nothing to read
+        return []
+    tables = set(_READ_TABLE.findall(sql))
+    if not tables or not tables <= set(watched_tables()):
+        return None
+    return kept("organisation.kept_rows", (queryset.model._meta.label, sql, tuple(params)),
+                lambda: list(queryset), using=queryset.db)
 
 
 # Coverage gaps -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from partybuild.audit.services import audit_record
 from partybuild.core.access import structure_reader_required
 from partybuild.core.views import ListPage
 from partybuild.core.views_confirm import ConfirmedActionView, add_service_error
-from partybuild.organisation.selectors import kept_count
+from partybuild.organisation.selectors import kept_count, kept_rows
 
 from . import finality, selectors, services
 from .filters import ScoreFilter
@@ -46,6 +46,7 @@ class ScoreList(ListPage):
     table_class = ScoreTable
     filterset_class = ScoreFilter
     count_rows = staticmethod(kept_count)
+    keep_choices = staticmethod(kept_rows)
     read_page_in_two_steps = True
     template_name = "scoring/score_list.html"
 
