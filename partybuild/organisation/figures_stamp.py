@@ -16,11 +16,10 @@ triggers when a later migration rebuilds that table, and `flush` empties the sta
 (without the row nothing is cached, and post_migrate puts a fresh one back).
 """
 
-import threading
-from collections import OrderedDict
-
 from django.apps import apps
 from django.db import connections
+
+from partybuild.core.memo import KeptValues
 
 STAMP_TABLE = "organisation_figuresstamp"
 SEQUENCE = "organisation_figures_token"
@@ -229,8 +228,7 @@ def current_tokens(using: str = "default") -> tuple | None:
 # figures hold thousands of lines, and unpickling them on every read cost as much as a
 # third of the page. Each server process keeps its own; the tokens keep them all right.
 KEPT_VALUES = 256
-_kept: OrderedDict = OrderedDict()
-_kept_lock = threading.Lock()
+_kept = KeptValues(KEPT_VALUES)
 
 
 def kept(name: str, parts: tuple, compute, using: str = "default"):
@@ -246,17 +244,7 @@ def kept(name: str, parts: tuple, compute, using: str = "default"):
     if tokens is None:
         return compute()
     key = (name, connections[using].settings_dict["NAME"], parts, tokens)
-    with _kept_lock:
-        value = _kept.get(key)
-        if value is not None:
-            _kept.move_to_end(key)
-            return value
-    value = compute()
-    with _kept_lock:
-        _kept[key] = value
-        while len(_kept) > KEPT_VALUES:
-            _kept.popitem(last=False)
-    return value
+    return _kept.get_or_build(key, compute)
 
 
 def install_after_migrate(sender, using="default", **kwargs) -> None:

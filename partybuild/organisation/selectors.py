@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from partybuild.accounts.scoping import region_path, scope
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
+from partybuild.core.memo import KeptValues
 from partybuild.core.natural import natural_sorted
 from partybuild.core.periods import holding_on_q
 from partybuild.core.table_rows import Named, rows_by_key
@@ -153,44 +154,33 @@ def annotate_institutions(institutions: QuerySet[Institution], day: date) -> Que
 # Every institution annotated for a day, built once per day and narrowed per request:
 # building the annotations (six correlated subqueries) cost more than running the list's
 # queries. Only clones of it are ever evaluated.
-_annotated_by_day: dict = {}
-DAYS_KEPT = 4
+_annotated_by_day = KeptValues(4)
 
 
 def annotated_institutions(day: date) -> QuerySet[Institution]:
-    base = _annotated_by_day.get(day)
-    if base is None:
-        base = annotate_institutions(Institution.objects.all(), day)
-        if len(_annotated_by_day) >= DAYS_KEPT:
-            _annotated_by_day.clear()
-        _annotated_by_day[day] = base
-    return base
+    return _annotated_by_day.get_or_build(
+        day, lambda: annotate_institutions(Institution.objects.all(), day))
 
 
 # The list as a region's readers see it, per (day, region path): narrowing and ordering
 # the annotated queryset took longer than the page's keys query. Instructors, whose list is
 # their own, build theirs every time.
-_listed_by_scope: dict = {}
-SCOPES_KEPT = 256
+_listed_by_scope = KeptValues(256)
 
 
 def institution_list(*, user, day: date | None = None) -> QuerySet[Institution]:
     """Institutions the user may see, with today's coverage, instructor and status."""
     day = today_or(day)
     path = region_path(user)
-    if path is None or user.is_instructor:
+
+    def listed() -> QuerySet[Institution]:
         return institutions_visible_to(user, annotated_institutions(day)).order_by(
             "name_key", "pk")
-    key = (day, path)
-    listed = _listed_by_scope.get(key)
-    if listed is None:
-        listed = institutions_visible_to(user, annotated_institutions(day)).order_by(
-            "name_key", "pk")
-        if len(_listed_by_scope) >= SCOPES_KEPT:
-            _listed_by_scope.clear()
-        _listed_by_scope[key] = listed
+
+    if path is None or user.is_instructor:
+        return listed()
     # A clone: the caller may evaluate it.
-    return listed.all()
+    return _listed_by_scope.get_or_build((day, path), listed).all()
 
 
 # The columns of a list row, read as plain values (core.table_rows.rows_by_key).

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from partybuild.accounts.scoping import region_path, scope
 from partybuild.activities.models import Activity
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
+from partybuild.core.memo import KeptValues
 from partybuild.core.table_rows import Named, rows_by_key
 from partybuild.instructors.models import Instructor
 from partybuild.organisation.figures_stamp import kept
@@ -147,47 +148,37 @@ def rubric_version_of(year: int, version: int, current: Rubric | None = None):
 # Every score with its institution and the status of its inspection of `year`, built once
 # per year and narrowed per request (building the three EXISTS cost about as much as running
 # the list's queries). Only clones of it are ever evaluated.
-_annotated_by_year: dict = {}
-YEARS_KEPT = 16
+_annotated_by_year = KeptValues(16)
 
 
 def annotated_scores(year: int) -> QuerySet[Score]:
-    base = _annotated_by_year.get(year)
-    if base is None:
-        base = (Score.objects.select_related("institution__region")
-                .annotate(inspection_status=inspection_status_of("institution", year)))
-        if len(_annotated_by_year) >= YEARS_KEPT:
-            _annotated_by_year.clear()
-        _annotated_by_year[year] = base
-    return base
+    return _annotated_by_year.get_or_build(year, lambda: (
+        Score.objects.select_related("institution__region")
+        .annotate(inspection_status=inspection_status_of("institution", year))))
 
 
 # The list as a region's readers see it, per (year, region path), built once: narrowing and
 # ordering the annotated queryset took longer than running the page's keys query.
-_listed_by_scope: dict = {}
-SCOPES_KEPT = 256
+_listed_by_scope = KeptValues(256)
 
 
 def score_list(*, user, year: int) -> QuerySet[Score]:
     """The stored scores of the year for the institutions the user may see, best first, each
     with the status of its inspection (inspection_status, one of INSPECTION_STATUSES)."""
     instructor = user.is_authenticated and user.is_instructor
-    key = (sane_year(year), region_path(user))
-    listed = None if instructor else _listed_by_scope.get(key)
-    if listed is None:
+
+    def listed() -> QuerySet[Score]:
         scores = scope(annotated_scores(year).filter(year=year), user, "institution__region")
         if instructor:
             scores = scores.filter(institution__in=institutions_visible_to(user))
         # Scoped by a join on the institution's region, not `institution IN (visible ids)`:
         # the IN list made the page's count and row queries read every visible institution.
-        listed = scores.order_by("-total", "institution__credit_code")
-        if instructor:
-            return listed
-        if len(_listed_by_scope) >= SCOPES_KEPT:
-            _listed_by_scope.clear()
-        _listed_by_scope[key] = listed
+        return scores.order_by("-total", "institution__credit_code")
+
+    if instructor:
+        return listed()
     # A clone: the caller may evaluate it.
-    return listed.all()
+    return _listed_by_scope.get_or_build((sane_year(year), region_path(user)), listed).all()
 
 
 class ScoreInstitution:

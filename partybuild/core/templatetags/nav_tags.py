@@ -9,8 +9,6 @@ instructor record, so theirs is kept per record.
 """
 
 import re
-import threading
-from collections import OrderedDict
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
@@ -20,13 +18,12 @@ from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from ..memo import KeptValues
 from ..table_rows import text
 
 register = template.Library()
 
-NAVS_KEPT = 512
-_navs: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_navs = KeptValues(512)
 
 
 def own_record(user) -> int | None:
@@ -52,18 +49,8 @@ def nav_key(request, user) -> tuple:
 @register.simple_tag(takes_context=True)
 def site_nav(context):
     request, user = context["request"], context["user"]
-    key = nav_key(request, user)
-    with _lock:
-        html = _navs.get(key)
-        if html is not None:
-            _navs.move_to_end(key)
-            return html
-    html = render_to_string("_nav.html", {"user": user, "request": request})
-    with _lock:
-        _navs[key] = html
-        while len(_navs) > NAVS_KEPT:
-            _navs.popitem(last=False)
-    return html
+    return _navs.get_or_build(nav_key(request, user), lambda: render_to_string(
+        "_nav.html", {"user": user, "request": request}))
 
 
 # The site header (core/_site_header.html), kept per reader and language ---------------------
@@ -74,8 +61,7 @@ def site_nav(context):
 # and the unread-message count. The kept header is rendered once with a marker in each of
 # those places and split there.
 
-HEADERS_KEPT = 512
-_headers: OrderedDict = OrderedDict()
+_headers = KeptValues(512)
 _SLOTS = ("nav", "q", "csrf", "full_path", "bell")
 _MARKER = re.compile("\x00([a-z_]+)\x00")
 
@@ -94,21 +80,13 @@ def header_key(request, user) -> tuple:
 
 
 def _kept_header(request, user) -> tuple:
-    key = header_key(request, user)
-    with _lock:
-        parts = _headers.get(key)
-        if parts is not None:
-            _headers.move_to_end(key)
-            return parts
-    markers = {f"header_{slot}": mark_safe(f"\x00{slot}\x00") for slot in _SLOTS}
-    html = render_to_string("core/_site_header.html", {"user": user, **markers},
-                            request=request)
-    parts = tuple(_MARKER.split(html))
-    with _lock:
-        _headers[key] = parts
-        while len(_headers) > HEADERS_KEPT:
-            _headers.popitem(last=False)
-    return parts
+    def split_header() -> tuple:
+        markers = {f"header_{slot}": mark_safe(f"\x00{slot}\x00") for slot in _SLOTS}
+        html = render_to_string("core/_site_header.html", {"user": user, **markers},
+                                request=request)
+        return tuple(_MARKER.split(html))
+
+    return _headers.get_or_build(header_key(request, user), split_header)
 
 
 @register.simple_tag(takes_context=True)
