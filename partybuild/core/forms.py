@@ -102,14 +102,14 @@ class FastTextInput(forms.TextInput):
     input.html, without two template renders per input."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        value = widget["value"]
+        # Input.get_context's value, type and attributes, without building its dict.
+        value = self.format_value(value)
         shown = ""
         if value is not None:
             shown = value if isinstance(value, SafeData) else conditional_escape(f"{value}")
             shown = f' value="{shown}"'
-        return mark_safe(f'<input type="{text(widget["type"])}" name="{text(widget["name"])}"'
-                         f'{shown}{_attrs_html(widget["attrs"])}>')
+        return mark_safe(f'<input type="{text(self.input_type)}" name="{text(name)}"'
+                         f'{shown}{_attrs_html(self.build_attrs(self.attrs, attrs))}>')
 
 
 def draw_selects_fast(form: forms.BaseForm) -> None:

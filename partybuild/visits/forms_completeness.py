@@ -1,63 +1,21 @@
 """The filter form of the completeness grid; region and instructor choices are scoped."""
 
 from datetime import date
-from html import escape
 
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
-from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.accounts.scoping import regions_visible_to
-from partybuild.core.forms import FastSelect, _attrs_html
-from partybuild.core.table_rows import text
+from partybuild.core.forms import FastSelect, FastTextInput
 from partybuild.instructors.scoping import instructors_visible_to
 from partybuild.organisation.filters import ALL
 
 from .completeness import MONTHS, GridFilters, Progress
 
 YEARS_BACK = 10
-
-
-class GridSelect(FastSelect):
-    """FastSelect's markup for a flat list of choices, written straight from the choices:
-    Django's option dicts (optgroups, create_option) were most of the filter form's time.
-    The first choice whose value matches is selected, as Select does."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # A comprehension, not list(): list() asks a ModelChoiceIterator its len(), a COUNT.
-        choices = [choice for choice in self.choices]
-        if any(isinstance(label, (list, tuple)) for _value, label in choices):
-            return super().render(name, value, attrs, renderer)  # groups: FastSelect's way
-        wanted = self.format_value(value)
-        out = [f'<select name="{text(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
-        found = False
-        for option_value, label in choices:
-            if option_value is None:
-                option_value = ""
-            selected = not found and str(option_value) in wanted
-            found = found or selected
-            shown = (option_value if isinstance(option_value, SafeData)
-                     else escape(f"{option_value}"))
-            # text() of a plain str is its escape(), without the lazy-string checks.
-            label = escape(label) if type(label) is str else text(label)
-            out.append(f'\n  <option value="{shown}"{" selected" if selected else ""}>'
-                       f"{label}</option>\n")
-        out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 - values and labels escaped above
-
-
-class GridTextInput(forms.TextInput):
-    """TextInput's markup (django/forms/widgets/input.html) written without the template
-    engine: two template renders for one search box."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        value = self.format_value(value)
-        shown = "" if value is None else f' value="{escape(str(value))}"'
-        attrs = _attrs_html(self.build_attrs(self.attrs, attrs))
-        return mark_safe(f'<input type="{self.input_type}" name="{escape(name)}"{shown}{attrs}>')  # noqa: S308
 
 
 class RegionChoices(ModelChoiceIterator):
@@ -76,16 +34,16 @@ class RegionField(forms.ModelChoiceField):
 
 class CompletenessFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False,
-                                  widget=GridSelect)
+                                  widget=FastSelect)
     month = forms.TypedChoiceField(label=_("统计月份"), coerce=int, required=False,
-                                   widget=GridSelect)
+                                   widget=FastSelect)
     region = RegionField(label=_("区划（含下级）"), queryset=None, required=False,
-                         empty_label=ALL, widget=GridSelect)
+                         empty_label=ALL, widget=FastSelect)
     # A search, not a list: a large city has thousands of instructors.
     instructor = forms.CharField(label=_("指导员（姓名或编号）"), required=False, max_length=60,
-                                 widget=GridTextInput)
+                                 widget=FastTextInput)
     state = forms.ChoiceField(label=_("本月完成情况"), required=False,
-                              choices=[("", ALL), *Progress.choices], widget=GridSelect)
+                              choices=[("", ALL), *Progress.choices], widget=FastSelect)
 
     def __init__(self, data, *, user, day: date):
         data = data.copy()
