@@ -141,7 +141,9 @@ LOGOUT_REDIRECT_URL = "login"
 # mistyping colleague must not lock the whole office out.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend loading the user's region with them. Sessions signed in through
+    # ModelBackend before it (at most SESSION_COOKIE_AGE old) sign in once more.
+    "partybuild.accounts.backends.UserWithRegionBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("PARTYBUILD_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PARTYBUILD_LOGIN_LOCKOUT_MINUTES", "15")))

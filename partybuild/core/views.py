@@ -1,5 +1,6 @@
 """The health check and the base of every list page."""
 
+import copy
 from functools import partial
 
 from django import forms
@@ -10,8 +11,9 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIteratorValue
 from django.http import HttpResponse
-from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.functional import Promise, cached_property
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 from django_filters import fields as filter_fields
 from django_filters import filters as filter_filters
@@ -22,6 +24,7 @@ from django_tables2 import SingleTableMixin
 from .access import StructureReaderRequiredMixin
 from .exports import TableExportMixin
 from .forms import FastSelect, draw_fields, draw_selects_fast
+from .memo import KeptValues
 from .table_html import can_draw, draw_table
 from .table_rows import body_rows_html, fetch_page_in_two_steps
 
@@ -70,6 +73,42 @@ class KeptCountPaginator(Paginator):
         return super().count
 
 
+def _flat_choices(choices) -> bool:
+    """Whether a choices list holds only (value, label) pairs of values nobody changes."""
+    return type(choices) is list and all(
+        type(choice) is tuple and not any(isinstance(part, (list, tuple, dict))
+                                          for part in choice)
+        for choice in choices)
+
+
+class CopiedLightly(dict):
+    """A kept filter set's base_filters, or its form class's base_fields: each filter set and
+    each form copies them as before (copy.deepcopy: filters, fields, widgets, error
+    messages, validators), except a flat choices list, which each copy gets as a new list of
+    the same (value, label) pairs.
+
+    Deep-copying the pairs rebuilt every translatable label of every choice, twice per view
+    (the filters, then the form's fields), for tuples nobody can change.
+    """
+
+    def __deepcopy__(self, memo):
+        for item in self.values():
+            choices = getattr(item, "_choices", None)  # a form field
+            # django-filter's ChoiceField keeps its list inside a ChoiceIterator; a filter
+            # keeps it among the arguments of the field it builds.
+            extra = getattr(item, "extra", None)
+            for candidate in (choices, getattr(choices, "choices", None),
+                              extra.get("choices") if isinstance(extra, dict) else None):
+                if _flat_choices(candidate):
+                    memo[id(candidate)] = list(candidate)
+            # Translatable labels are immutable too: shared, not rebuilt.
+            for value in (*vars(item).values(),
+                          *(extra.values() if isinstance(extra, dict) else ())):
+                if isinstance(value, Promise):
+                    memo[id(value)] = value
+        return {name: copy.deepcopy(item, memo) for name, item in self.items()}
+
+
 # Filters whose form field is the same for every request, but for a request's queryset
 # (QuerySetRequestMixin), which keep_form_class sets per form.
 _PLAIN_FILTERS = (filter_filters.CharFilter, filter_filters.ChoiceFilter,
@@ -97,7 +136,11 @@ def keep_form_class(filterset) -> None:
         return
     form_class = _form_classes.get(cls)
     if form_class is None:
-        form_class = _form_classes[cls] = filterset.get_form_class()
+        form_class = filterset.get_form_class()
+        form_class.base_fields = CopiedLightly(form_class.base_fields)
+        # Read by every later filter set of the class (FilterSet.__init__ copies them).
+        cls.base_filters = CopiedLightly(cls.base_filters)
+        _form_classes[cls] = form_class
     request_querysets = {name: f for name, f in filterset.filters.items()
                          if isinstance(f, filter_filters.QuerySetRequestMixin)}
 
@@ -145,6 +188,8 @@ def use_kept_choices(field, keep) -> None:
     choices += [(ModelChoiceIteratorValue(field.prepare_value(row), row),
                  field.label_from_instance(row)) for row in rows]
     field.widget.choices = choices
+    # The drawn filter fields may be reused while these very rows are (drawn_filter_fields).
+    field.kept_rows = rows
 
     def to_python(value):
         if value in field.empty_values:
@@ -162,6 +207,40 @@ def use_kept_choices(field, keep) -> None:
         return found
 
     field.to_python = to_python
+
+
+# The drawn filter fields of kept form classes, by everything they show (see below).
+_drawn_fields = KeptValues(512)
+
+
+def drawn_filter_fields(form: forms.BaseForm) -> SafeString:
+    """draw_fields(form), reused for a form of a kept class with the same submitted values,
+    the same language and the same kept rows behind its model choices.
+
+    That is all the drawing depends on: the fields, labels and widgets come from the class,
+    the values and errors from the submitted data (and the choices it is checked against),
+    the labels' words from the language. A form whose model choices are read per request
+    (not kept rows) is drawn every time.
+    """
+    if type(form) not in _form_classes.values() or form.files:
+        return draw_fields(form)
+    rows = []
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            kept_rows = getattr(field, "kept_rows", None)
+            if kept_rows is None:
+                return draw_fields(form)
+            rows.append(kept_rows)
+    data = form.data
+    values = tuple((name, tuple(data.getlist(name)) if hasattr(data, "getlist")
+                    else data.get(name)) for name in (form.add_prefix(n) for n in form.fields))
+    # The rows themselves are held by the kept value, so their ids are not reused meanwhile.
+    key = (type(form), get_language(), form.prefix, form.auto_id, values,
+           tuple(id(r) for r in rows))
+    kept_rows, html = _drawn_fields.get_or_build(key, lambda: (rows, draw_fields(form)))
+    if any(a is not b for a, b in zip(kept_rows, rows, strict=True)):  # an id reused
+        return draw_fields(form)
+    return html
 
 
 class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
@@ -223,7 +302,7 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         context = super().get_context_data(**kwargs)
         context["page_title"] = self.export_name
         if not self.export_format():
-            context["filter_html"] = draw_fields(self.filterset.form)
+            context["filter_html"] = drawn_filter_fields(self.filterset.form)
         table = context.get("table")
         paginator = getattr(table, "paginator", None)
         if (not self.export_format() and paginator is not None and paginator.count

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -13,9 +14,20 @@ from . import channels
 from .models import ChannelPreference, Delivery, DeliveryAttempt, Notification, RegionChannel
 
 
+_UNREAD_SQL = (f"SELECT COUNT(*) FROM {Notification._meta.db_table}"
+               f" WHERE {Notification._meta.get_field('recipient').column} = %s"
+               f" AND {Notification._meta.get_field('read_at').column} IS NULL")
+
+
 def unread_count(user) -> int:
-    """The bell's figure: one COUNT on the partial index of unread messages."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's figure: one COUNT on the partial index of unread messages.
+
+    Written out: every page's header shows it, and building the same COUNT through the ORM
+    on each page cost several times what the database spends answering it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL, [user.pk])
+        return cursor.fetchone()[0]
 
 
 def notification_list(*, user) -> QuerySet[Notification]:
