@@ -106,7 +106,19 @@ class CopiedLightly(dict):
                           *(extra.values() if isinstance(extra, dict) else ())):
                 if isinstance(value, Promise):
                     memo[id(value)] = value
-        return {name: copy.deepcopy(item, memo) for name, item in self.items()}
+        return {name: _filter_copy(item) if type(item) in _PLAIN_FILTERS
+                else copy.deepcopy(item, memo) for name, item in self.items()}
+
+
+def _filter_copy(original):
+    """copy.deepcopy of a filter of the plain kinds: its arguments copied one level down
+    (the form field built from them copies its widget and choices itself), and a method
+    filter's FilterMethod made anew for the copy, as Filter.__init__ makes it."""
+    result = copy.copy(original)
+    result.extra = original.extra.copy()
+    if original.method is not None:
+        result.method = original.method  # the setter binds a new FilterMethod to the copy
+    return result
 
 
 # Filters whose form field is the same for every request, but for a request's queryset

@@ -18,9 +18,9 @@ from partybuild.visits.models import Clue, Hazard, Visit
 
 from .conftest import YEAR
 
-# Session, user, the user's region, the institution with its stored score and inspection
+# Session, the user with their region, the institution with its stored score and inspection
 # and the year's rubric, the tokens of the kept score and records, and the bell's unread count.
-SCORE_PAGE_QUERIES = 6
+SCORE_PAGE_QUERIES = 5
 # When the kept score and records must be read again: the engine's seven queries, and the
 # visits, activities, hazards, points entries and substantiated clues.
 FIRST_VIEW_QUERIES = SCORE_PAGE_QUERIES + 7 + 5
