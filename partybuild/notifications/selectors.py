@@ -13,7 +13,6 @@ from partybuild.regions.models import Region
 from . import channels
 from .models import ChannelPreference, Delivery, DeliveryAttempt, Notification, RegionChannel
 
-
 _UNREAD_SQL = (f"SELECT COUNT(*) FROM {Notification._meta.db_table}"
                f" WHERE {Notification._meta.get_field('recipient').column} = %s"
                f" AND {Notification._meta.get_field('read_at').column} IS NULL")

@@ -156,8 +156,9 @@ def test_my_month_takes_the_same_number_of_queries_for_1_or_30_institutions(
         client, bob, bob_at_a, institution_a, county_a, django_assert_num_queries):
     client.force_login(bob)
     visit(bob.instructor, institution_a, date(2026, 11, 3), "lesson")
-    # One of them is the header bell's unread count (notifications), on every page.
-    with django_assert_num_queries(7) as one:
+    # One of them is the header bell's unread count (notifications), on every page; the
+    # user's region comes with the user.
+    with django_assert_num_queries(6) as one:
         client.get(HOME)
     for n in range(30):
         institution = InstitutionFactory(region=county_a)
