@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIteratorValue
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.functional import Promise, cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
@@ -259,7 +260,8 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     """A sortable, filterable, paginated, exportable, printable list; get_queryset returns the
     selector."""
 
-    # A function(queryset) -> int giving the number of filtered rows (an app's kept count),
+    # A function(queryset, request_key) -> int giving the number of filtered rows (an app's
+    # kept count; request_key names everything the queryset was built from, see count_key),
     # or None to run COUNT(*) on every view.
     count_rows = None
     # A function(queryset) -> list | None giving the rows of a filter's choices, kept between
@@ -286,8 +288,24 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
             # Read at request time so a changed setting (or a test override) applies.
             options = {"per_page": settings.LIST_PAGE_SIZE}
         if self.count_rows is not None:
-            options["paginator_class"] = partial(KeptCountPaginator, keep=self.count_rows)
+            options["paginator_class"] = partial(
+                KeptCountPaginator, keep=partial(self.count_rows, request_key=self.count_key()))
         return options
+
+    def count_key(self) -> tuple:
+        """Everything the filtered queryset is built from: the page and its URL's arguments,
+        the user and their scope (a user's region may be changed), the day, the language and
+        the query string but for the page and the sort, which only pick and order rows (the
+        count drops the order)."""
+        user = self.request.user
+        region = getattr(user, "region", None)  # read with the user (UserWithRegionBackend)
+        who = (user.pk, getattr(user, "role", None), user.is_superuser, user.is_active,
+               getattr(region, "pk", None), getattr(region, "path", None))
+        query = tuple(sorted((key, tuple(values)) for key, values in self.request.GET.lists()
+                             if key not in ("page", "sort")))
+        return (type(self).__module__, type(self).__qualname__,
+                tuple(sorted(self.kwargs.items())), who, timezone.localdate(), get_language(),
+                query)
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)

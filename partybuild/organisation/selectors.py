@@ -541,7 +541,11 @@ def kept_region_structure_figures(*, path: str, day: date) -> StructureFigures:
 _READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z0-9_]+)"?')
 
 
-def kept_count(queryset: QuerySet) -> int:
+# The digest of each list request's COUNT (or None: not kept), by what the request asked for.
+_count_digests = KeptValues(1024)
+
+
+def kept_count(queryset: QuerySet, request_key: tuple | None = None) -> int:
     """queryset.count(), reused while none of the tables it reads has changed.
 
     A list page states how many rows its filters match; on a large region that COUNT reads
@@ -550,19 +554,35 @@ def kept_count(queryset: QuerySet) -> int:
     reads; when every one of those is a table the figures stamp watches (figures_stamp),
     any write to them renews the token and so the kept count. A query that reads any other
     table (a filter on visits, say) is counted every time.
+
+    `request_key`, when given, names everything the page's query is built from (the page,
+    the user, the day, the language, the query string): the query's SQL, compiled only to
+    name the kept count, is then compiled once per such key. Data the SQL is built from (a
+    region's path) can only change with the token, which is part of the kept count's name.
     """
-    try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # none(): nothing to read
-        return queryset.count()
-    tables = set(_READ_TABLE.findall(sql))
-    if not tables or not tables <= set(watched_tables()):
+
+    def digest() -> str | None:
+        try:
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # none(): nothing to read
+            return None
+        tables = set(_READ_TABLE.findall(sql))
+        if not tables or not tables <= set(watched_tables()):
+            return None
+        text = f"{connection.settings_dict['NAME']}\n{sql}\n{params!r}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    if request_key is None:
+        sql_digest = digest()
+    else:
+        sql_digest = _count_digests.get_or_build(
+            (connection.settings_dict["NAME"], request_key), digest)
+    if sql_digest is None:
         return queryset.count()
     token = current_token()
     if token is None:
         return queryset.count()
-    text = f"{connection.settings_dict['NAME']}\n{sql}\n{params!r}"
-    key = f"partybuild:list-count:{token}:{hashlib.sha256(text.encode()).hexdigest()}"
+    key = f"partybuild:list-count:{token}:{sql_digest}"
     count = cache.get(key)
     if count is None:
         count = queryset.count()

@@ -1,10 +1,12 @@
 """The list pages' kept row counts and two-step page reads give what one query gives."""
 
+import re
 from datetime import date
 
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from partybuild.core.table_rows import fetch_page_in_two_steps
 from partybuild.organisation.models import Institution
@@ -72,3 +74,36 @@ def test_two_step_pages_equal_one_query_pages(county_a, committee_a, alice):
             # With the annotations the page shows.
             assert all(hasattr(record, "covering_branch_name") or hasattr(
                 record, "inspection_status") for record in records)
+
+
+def test_a_list_pages_kept_count_follows_writes_the_users_scope_and_the_query(
+        client, county_a, county_b, committee_a, committee_b, alice):
+    """The page names its count by what the request asked for (ListPage.count_key) instead
+    of compiling the COUNT's SQL on every view; the count still follows every write, the
+    user's region and the filters."""
+    build_county(county_a, committee_a, 12)
+    build_county(county_b, committee_b, 5)
+    client.force_login(alice)
+    url = reverse("organisation:institution_list")
+
+    def shown(**query) -> str:
+        page = client.get(url, query).content.decode()
+        return re.search(r"共 (\d+) 条", page).group(1)
+
+    assert shown(status="open") == "12"
+    assert shown(status="open", sort="-name", page="1") == "12"  # sort and page: same count
+    Institution.objects.bulk_create([InstitutionFactory.build(region=county_a,
+                                                              opened_on=date(2020, 1, 1))])
+    assert shown(status="open") == "13"
+    # Another scope for the same user: the count follows it.
+    alice.region = county_b
+    alice.save()
+    assert shown(status="open") == "5"
+    empty = client.get(url, {"status": "open", "q": "没有这个名称"}).content.decode()
+    assert "共 " not in empty and "没有符合筛选条件的记录" in empty
+    # A repeat view reads the kept count (the stamp's token), not a COUNT of institutions.
+    client.get(url, {"status": "open"})
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, {"status": "open"})
+    assert not any("COUNT(" in q["sql"].upper() and "organisation_institution" in q["sql"]
+                   for q in captured)
