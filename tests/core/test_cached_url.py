@@ -26,3 +26,21 @@ def test_cached_url_still_refuses_an_unknown_name():
         Template("{% load cached_url %}{% url 'no-such-page' %}").render(Context())
     assert Template("{% load cached_url %}{% url 'no-such-page' as x %}[{{ x }}]").render(
         Context()) == "[]"
+
+
+def test_cached_static_equals_the_builtin_and_follows_the_settings(settings):
+    source = ("{% static 'css/app.css' %}|{% static name %}|{% static 'js/base.js' as js %}"
+              "[{{ js }}]|{% static 'a b&c.css' %}")
+
+    def both_static(**context):
+        builtin = Template("{% load static %}" + source).render(Context(context))
+        cached = Template("{% load static cached_url %}" + source).render(Context(context))
+        return builtin, cached
+
+    for name in ("css/print.css", "js/search.js", "css/print.css"):
+        builtin, cached = both_static(name=name)
+        assert cached == builtin
+        assert name in builtin
+    settings.STATIC_URL = "/elsewhere/"
+    builtin, cached = both_static(name="css/print.css")
+    assert cached == builtin and cached.startswith("/elsewhere/")

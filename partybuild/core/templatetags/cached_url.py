@@ -1,15 +1,22 @@
 """{% url %} with reverse() remembered: the header and the navigation name about thirty
-fixed URLs on every page, and reverse() walks the URL patterns for each.
+fixed URLs on every page, and reverse() walks the URL patterns for each. And {% static %}
+with the static file's URL remembered: every page names eight, each looked up in the
+manifest and joined and quoted again.
 
-Load it after the built-in tags (`{% load cached_url %}`) to replace `url` in that template.
-The answer of reverse() depends only on its arguments, the current app, the script prefix,
-the URLconf and the language (translated patterns); all are in the key. Only arguments of
-plain types (str, int) are remembered, so a page's own object links are never mixed up.
+Load it after the built-in tags (`{% load static cached_url %}`) to replace `url` and
+`static` in that template. The answer of reverse() depends only on its arguments, the
+current app, the script prefix, the URLconf and the language (translated patterns); all are
+in the key. Only arguments of plain types (str, int) are remembered, so a page's own object
+links are never mixed up. A static URL depends on the path and the static files' settings:
+the remembered ones are forgotten when a setting changes (tests override them).
 """
 
 from django import template
+from django.core.signals import setting_changed
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as builtin_url
+from django.templatetags.static import StaticNode
+from django.templatetags.static import do_static as builtin_static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
@@ -59,3 +66,35 @@ class CachedURLNode(URLNode):
 def url(parser, token):
     node = builtin_url(parser, token)
     return CachedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+_static_urls: dict = {}
+_STATIC_SETTINGS = frozenset({"STORAGES", "STATIC_URL", "STATIC_ROOT", "DEBUG",
+                              "INSTALLED_APPS", "FORCE_SCRIPT_NAME"})
+
+
+def _forget_static_urls(*, setting, **kwargs):
+    if setting in _STATIC_SETTINGS:
+        _static_urls.clear()
+
+
+setting_changed.connect(_forget_static_urls)
+
+
+class CachedStaticNode(StaticNode):
+    def url(self, context):
+        path = self.path.resolve(context)
+        if type(path) is not str:
+            return self.handle_simple(path)
+        url = _static_urls.get(path)
+        if url is None:
+            url = self.handle_simple(path)
+            if len(_static_urls) < MAX_REMEMBERED:
+                _static_urls[path] = url
+        return url
+
+
+@register.tag
+def static(parser, token):
+    node = builtin_static(parser, token)
+    return CachedStaticNode(varname=node.varname, path=node.path)
