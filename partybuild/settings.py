@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "partybuild.accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "partybuild.organisation.middleware.TokensReadOncePerRead",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -16,6 +16,9 @@ triggers when a later migration rebuilds that table, and `flush` empties the sta
 (without the row nothing is cached, and post_migrate puts a fresh one back).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.apps import apps
 from django.db import connections
 
@@ -198,8 +201,29 @@ def uninstall(connection) -> None:
             cursor.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
 
 
+# The tokens read in this request, by database alias, while a read-only request is served
+# (TokensReadOncePerRead); None outside one.
+_read_in_request: ContextVar[dict | None] = ContextVar("partybuild_tokens_read", default=None)
+
+
+@contextmanager
+def tokens_read_once():
+    """Within it, each database's tokens are read at most once: for a request that writes
+    nothing, so that what its page keeps (counts, figures, the region options, the score)
+    is named by one reading of the tokens rather than one query each."""
+    reset = _read_in_request.set({})
+    try:
+        yield
+    finally:
+        _read_in_request.reset(reset)
+
+
 def current_token(using: str = "default") -> int | None:
     """The token now, or None when there is no stamp row (then nothing may be reused)."""
+    if _read_in_request.get() is not None:
+        tokens = current_tokens(using)
+        if tokens is not None:
+            return dict(tokens)[STRUCTURE_ROW]
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT token FROM {STAMP_TABLE} WHERE id = 1")
         row = cursor.fetchone()
@@ -211,6 +235,9 @@ def current_tokens(using: str = "default") -> tuple | None:
 
     On SQLite the largest id of each INSERT_BY_MAX_ID_MODELS table is part of them.
     """
+    read = _read_in_request.get()
+    if read is not None and using in read:
+        return read[using]
     connection = connections[using]
     sql = f"SELECT id, token FROM {STAMP_TABLE} WHERE id IN ({STRUCTURE_ROW}, {ACTIVITY_ROW})"
     if connection.vendor == "sqlite":
@@ -219,9 +246,11 @@ def current_tokens(using: str = "default") -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         tokens = dict(cursor.fetchall())
-    if STRUCTURE_ROW not in tokens or ACTIVITY_ROW not in tokens:
-        return None
-    return tuple(sorted(tokens.items()))
+    tokens = (None if STRUCTURE_ROW not in tokens or ACTIVITY_ROW not in tokens
+              else tuple(sorted(tokens.items())))
+    if read is not None:
+        read[using] = tokens
+    return tokens
 
 
 # Values kept in this process, the most recently used last. Not Django's cache: a grid's
