@@ -4,6 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 
+from partybuild.core.templatetags.cached_url import _static_urls
+
 
 def both(source: str, **context) -> tuple[str, str]:
     builtin = Template("{% load i18n %}" + source).render(Context(context))
@@ -41,6 +43,7 @@ def test_cached_static_equals_the_builtin_and_follows_the_settings(settings):
         builtin, cached = both_static(name=name)
         assert cached == builtin
         assert name in builtin
+    assert {"css/app.css", "js/base.js", "css/print.css"} <= set(_static_urls)  # remembered
     settings.STATIC_URL = "/elsewhere/"
     builtin, cached = both_static(name="css/print.css")
     assert cached == builtin and cached.startswith("/elsewhere/")

@@ -84,8 +84,10 @@ setting_changed.connect(_forget_static_urls)
 class CachedStaticNode(StaticNode):
     def url(self, context):
         path = self.path.resolve(context)
-        if type(path) is not str:
+        # A quoted path in a template resolves to a SafeString: the same text, the same URL.
+        if not isinstance(path, str):
             return self.handle_simple(path)
+        path = str(path)
         url = _static_urls.get(path)
         if url is None:
             url = self.handle_simple(path)
