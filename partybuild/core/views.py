@@ -264,8 +264,9 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
     # kept count; request_key names everything the queryset was built from, see count_key),
     # or None to run COUNT(*) on every view.
     count_rows = None
-    # A function(queryset) -> list | None giving the rows of a filter's choices, kept between
-    # requests (an app's kept rows), or None (the default) to read them on every view.
+    # A function(queryset, request_key) -> list | None giving the rows of a filter's choices,
+    # kept between requests (an app's kept rows; request_key as count_rows's, with the
+    # field's name), or None (the default) to read them on every view.
     keep_choices = None
     # Read the page as its rows' keys first, then those rows (core.table_rows): one query
     # more, which pays where the rows carry costly per-row columns over a large table (the
@@ -297,23 +298,29 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         the user and their scope (a user's region may be changed), the day, the language and
         the query string but for the page and the sort, which only pick and order rows (the
         count drops the order)."""
+        kept = getattr(self, "_count_key", None)
+        if kept is not None:
+            return kept
         user = self.request.user
         region = getattr(user, "region", None)  # read with the user (UserWithRegionBackend)
         who = (user.pk, getattr(user, "role", None), user.is_superuser, user.is_active,
                getattr(region, "pk", None), getattr(region, "path", None))
         query = tuple(sorted((key, tuple(values)) for key, values in self.request.GET.lists()
                              if key not in ("page", "sort")))
-        return (type(self).__module__, type(self).__qualname__,
-                tuple(sorted(self.kwargs.items())), who, timezone.localdate(), get_language(),
-                query)
+        self._count_key = (type(self).__module__, type(self).__qualname__,
+                           tuple(sorted(self.kwargs.items())), who, timezone.localdate(),
+                           get_language(), query)
+        return self._count_key
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         keep_form_class(filterset)
         draw_selects_fast(filterset.form)
         if self.keep_choices is not None:
-            for field in filterset.form.fields.values():
-                use_kept_choices(field, self.keep_choices)
+            count_key = self.count_key()
+            for name, field in filterset.form.fields.items():
+                use_kept_choices(field, partial(self.keep_choices,
+                                                request_key=(count_key, "choices", name)))
         return filterset
 
     def get_table(self, **kwargs):

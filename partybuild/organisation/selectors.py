@@ -590,23 +590,42 @@ def kept_count(queryset: QuerySet, request_key: tuple | None = None) -> int:
     return count
 
 
-def kept_rows(queryset: QuerySet) -> list | None:
+# What kept_rows names each request's rows by, by what the request asked for.
+_rows_parts = KeptValues(1024)
+_EMPTY, _NOT_KEPT = "empty", "not kept"
+
+
+def kept_rows(queryset: QuerySet, request_key: tuple | None = None) -> list | None:
     """list(queryset), shared between requests while none of the tables it reads has
     changed, or None when it reads a table the figures stamp does not watch.
 
     A list page's region filter offers every region of the user's scope and checks the
     chosen one: two queries and a few hundred Region objects per view, for rows that change
     once in a long while. The rows are shared: callers must not change them.
+
+    `request_key`, as kept_count's, names everything the queryset is built from: its SQL is
+    then compiled once per such key rather than on every view.
     """
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # none(): nothing to read
+
+    def parts():
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # none(): nothing to read
+            return _EMPTY
+        tables = set(_READ_TABLE.findall(sql))
+        if not tables or not tables <= set(watched_tables()):
+            return _NOT_KEPT
+        return (queryset.model._meta.label, sql, tuple(params))
+
+    if request_key is None:
+        named = parts()
+    else:
+        named = _rows_parts.get_or_build((connection.settings_dict["NAME"], request_key), parts)
+    if named is _EMPTY:
         return []
-    tables = set(_READ_TABLE.findall(sql))
-    if not tables or not tables <= set(watched_tables()):
+    if named is _NOT_KEPT:
         return None
-    return kept("organisation.kept_rows", (queryset.model._meta.label, sql, tuple(params)),
-                lambda: list(queryset), using=queryset.db)
+    return kept("organisation.kept_rows", named, lambda: list(queryset), using=queryset.db)
 
 
 # Coverage gaps -------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_kept_filter_sets_and_forms_share_nothing_a_view_may_change(filterset_cl
 
 @pytest.mark.django_db
 def test_drawn_filter_fields_follow_language_values_and_the_regions_offered(
-        client, alice, county_a):
+        client, alice, county_a, county_b):
     InstitutionFactory(region=county_a, name="赫山区阳光艺术培训学校")
     client.force_login(alice)
     url = reverse("organisation:institution_list")
@@ -99,6 +99,12 @@ def test_drawn_filter_fields_follow_language_values_and_the_regions_offered(
     town = RegionFactory(code="430903001", name="会龙山街道", level="town", parent=county_a)
     after = client.get(url, {"region": county_a.pk}).content.decode()
     assert f'value="{town.pk}"' in after and "会龙山街道" in after
+    # Another scope for the same user: the other district's regions only.
+    alice.region = county_b
+    alice.save()
+    moved = client.get(url).content.decode()
+    assert f'value="{county_b.pk}"' in moved and "会龙山街道" not in moved
+    assert f'value="{county_a.pk}"' not in moved
 
 
 @pytest.mark.django_db
