@@ -1,6 +1,8 @@
 """The list-page speed-ups draw exactly what django-tables2 would, faster."""
 
+import copy
 import re
+from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
 
@@ -105,3 +107,81 @@ def test_cell_attributes_computed_at_table_level_are_computed_per_cell():
     fast = tbody(render(LedgerTable(data, attrs=attrs), "core/_table.html"))
     assert 'data-row="3"' in fast
     assert fast == plain
+
+
+def _project_table_classes():
+    # Importing the apps' tables modules defines every table class of the project.
+    import partybuild.organisation.three_sync_page  # noqa: F401
+    from partybuild.activities import tables as _a  # noqa: F401
+    from partybuild.instructors import tables as _i  # noqa: F401
+    from partybuild.organisation.tables import UserAwareTable
+    from partybuild.points import tables as _p  # noqa: F401
+    from partybuild.scoring import tables as _s  # noqa: F401
+    from partybuild.visits import tables as _v  # noqa: F401
+
+    found, todo = [], [UserAwareTable]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
+
+
+def test_every_project_table_copies_its_columns_one_level_deep():
+    classes = _project_table_classes()
+    assert len(classes) >= 12
+    for cls in classes:
+        assert type(vars(cls)["base_columns"]) is tables_speedup.ColumnsCopiedShallow, cls
+        copied = copy.deepcopy(cls.base_columns)
+        assert type(copied) is OrderedDict and list(copied) == list(cls.base_columns)
+        for name, column in cls.base_columns.items():
+            # A new column with the same settings, as django-tables2's deep copy gives.
+            assert copied[name] is not column and type(copied[name]) is type(column)
+            assert vars(copied[name]) == vars(column), (cls, name)
+
+
+class PlainTable(tables.Table):
+    name = tables.Column(attrs={"th": {"class": "wide"}})
+    staff = tables.Column()
+    checked = tables.CheckBoxColumn()
+
+
+tables_speedup.copy_columns_shallow(PlainTable)
+
+
+def test_what_one_table_sets_on_its_columns_no_other_table_sees():
+    before = {name: dict(vars(column)) for name, column in PlainTable.base_columns.items()}
+    one = PlainTable([{"name": "甲", "staff": 1, "checked": 1}])
+    other = PlainTable([{"name": "乙", "staff": 2, "checked": 2}], exclude=("checked",))
+    one.columns.hide("staff")
+    assert [c.name for c in one.columns] == ["name", "checked"]
+    assert [c.name for c in other.columns] == ["name", "staff"]
+    assert rendered_cells(other) == [["乙", 2]]
+    # BoundColumn gives an accessor-less column its name as accessor: on the table's copy.
+    assert one.columns["name"].accessor == "name"
+    assert {name: dict(vars(column)) for name, column in PlainTable.base_columns.items()} \
+        == before
+    assert PlainTable.base_columns["name"].accessor is None
+    other.columns.show("staff")
+    assert [c.name for c in PlainTable([]).columns] == ["name", "staff", "checked"]
+
+
+class SelfCopyingColumn(tables.Column):
+    copies = 0
+
+    def __deepcopy__(self, memo):
+        SelfCopyingColumn.copies += 1
+        new = tables.Column.__new__(SelfCopyingColumn)
+        new.__dict__.update(copy.deepcopy(vars(self), memo))
+        return new
+
+
+def test_a_column_that_copies_itself_and_a_shared_column_copy_as_deepcopy_does():
+    shared = tables.Column()
+    columns = tables_speedup.ColumnsCopiedShallow(
+        [("a", shared), ("b", shared), ("c", SelfCopyingColumn(attrs={"td": {"x": "1"}}))])
+    copied = copy.deepcopy(columns)
+    assert copied["a"] is copied["b"] is not shared
+    assert SelfCopyingColumn.copies == 1
+    assert copied["c"].attrs == {"td": {"x": "1"}}
+    assert copied["c"].attrs is not columns["c"].attrs
