@@ -11,11 +11,12 @@ cover (another template, a footer, no header) keep `{% render_table %}`.
 from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
-from django_tables2 import Table
+from django.utils.translation import get_language, gettext
+from django_tables2 import Column, Table
 from django_tables2.paginators import LazyPaginator
 from django_tables2.templatetags.django_tables2 import table_page_range
 
+from .memo import KeptValues
 from .table_rows import body_rows_html, text
 
 TABLE_TEMPLATE = "core/_table.html"
@@ -45,7 +46,70 @@ def _querystring(params: dict, key, value) -> str:
     return escape("?" + urlencode(replaced, doseq=True))
 
 
-def _header(table, params: dict) -> str:
+def _frozen(attrs):
+    """A dict of HTML attributes as a hashable key, its order kept (as_html follows it), or
+    None when a value is computed per table or row (a callable) or cannot be a key."""
+    items = []
+    for key, value in attrs.items():
+        if isinstance(value, dict):
+            value = _frozen(value)
+            if value is None:
+                return None
+        elif callable(value):
+            return None
+        else:
+            try:
+                hash(value)
+            except TypeError:
+                return None
+        items.append((key, value))
+    return tuple(items)
+
+
+# A list's header, per everything it is drawn from (_header_key): the same few sorts and
+# filters of each list come back all day. Each entry is a few kilobytes.
+_headers = KeptValues(512)
+
+
+def _header_key(table, query: tuple):
+    """Everything _header's output depends on, or None where a part of it cannot be named
+    cheaply (a column drawing its own header, computed attributes, a class-name hook)."""
+    if type(table).get_column_class_names is not Table.get_column_class_names:
+        return None
+    table_attrs = _frozen(table.attrs)
+    if table_attrs is None:
+        return None
+    columns = []
+    names = []
+    for column in table.columns:
+        definition = column.column
+        header = definition.verbose_name
+        if type(definition).header is not Column.header or header is None:
+            return None  # drawn from a model field's name, or by the column itself
+        attrs = _frozen(definition.attrs)
+        if attrs is None:
+            return None
+        # The header text is named by its object (a lazy translation gives the language's
+        # text, the language is part of the key), kept alive with the entry so that its id
+        # is not reused by another object meanwhile.
+        names.append(header)
+        columns.append((column.name, type(definition), id(header), attrs, column.orderable,
+                        definition.initial_sort_descending))
+    return ((type(table), get_language(), table.prefixed_order_by_field,
+             tuple(table.order_by or ()), table_attrs, query, tuple(columns)), tuple(names))
+
+
+def _header(table, params: dict, query: tuple = None) -> str:
+    """The table's <thead>, drawn once per _header_key and then reused."""
+    key = None if query is None else _header_key(table, query)
+    if key is None:
+        return _draw_header(table, params)
+    key, names = key
+    html, _ = _headers.get_or_build(key, lambda: (_draw_header(table, params), names))
+    return html
+
+
+def _draw_header(table, params: dict) -> str:
     sort_field = table.prefixed_order_by_field
     cells = []
     for column in table.columns:
@@ -94,12 +158,14 @@ def _pagination(table, params: dict) -> str:
 def draw_table(table, request) -> SafeString:
     """The output of `{% render_table table %}` with core/_table.html (see can_draw)."""
     params = dict(request.GET)
+    query = tuple((key, tuple(values)) for key, values in params.items())
     body = getattr(table, "body_html", None)
     if body is None:
         body = body_rows_html(table)
+    header = _header(table, params, query)
     return mark_safe(
         f'\n\n\n<div class="table-wrap">\n  \n        <table {table.attrs.as_html()}>'
-        f"\n            \n            {_header(table, params)}\n            \n            \n<tbody "
+        f"\n            \n            {header}\n            \n            \n<tbody "
         f"{_nested_attrs(table, 'tbody')}>\n{body}\n</tbody>\n\n            \n            "
         f"\n            \n        </table>\n    \n</div>\n\n{_pagination(table, params)}\n\n\n")
 
