@@ -1,15 +1,20 @@
-"""Speed-ups of django-tables2: a cache for its per-cell look-up of a render method's
-signature, and a cheaper per-table copy of a table class's columns (ColumnsCopiedShallow).
+"""Speed-ups of django-tables2, each giving exactly what it gives, cheaper:
 
-django-tables2 calls `inspect.signature` on the column's render function for every cell it
-draws: on a 50-row list page that is several hundred calls and about a quarter of the page's
-time. A function's signature does not change, so it is computed once per function.
+- the per-cell look-up of a render method's signature, cached: django-tables2 calls
+  `inspect.signature` on the column's render function for every cell it draws, on a 50-row
+  list page several hundred calls and about a quarter of the page's time; a function's
+  signature does not change, so it is computed once per function;
+- which columns a queryset is already ordered by (kept_ordering), remembered;
+- a table's copy of its class's columns, one level deep (ColumnsCopiedShallow).
 """
 
 import copy
 from collections import OrderedDict
 
 from django_tables2 import utils
+from django_tables2.data import TableQuerysetData
+
+from .memo import KeptValues
 
 _uncached_signature = utils.signature
 _signatures: dict = {}
@@ -33,9 +38,39 @@ def cached_signature(fn):
     return result
 
 
+_uncached_ordering = TableQuerysetData.ordering.fget
+# One entry per table layout and queryset ordering: a few dozen in a running site.
+_orderings = KeptValues(256)
+
+
+def kept_ordering(data):
+    """TableQuerysetData.ordering, remembered per everything it is computed from.
+
+    A table given a queryset without order_by finds which of its columns the queryset is
+    ordered by (its header marks them), trying every column's sort keys against the
+    queryset's: on the score list, unsorted, 0.7 ms a request for the same answer. The
+    answer depends only on the queryset's order_by, the table's order_by and each shown
+    column's name, sort keys and accessor, which make the key (plain strings only).
+    """
+    query_order = tuple(data.data.query.order_by)
+    table = data.table
+    if not all(type(part) is str for part in query_order):
+        return _uncached_ordering(data)
+    key = (query_order, tuple(table.order_by or ()),
+           tuple((column.name, column.column.order_by, column.accessor)
+                 for column in table.columns))
+    try:
+        hash(key)
+    except TypeError:
+        return _uncached_ordering(data)
+    # A tuple of OrderBy strings, or None: shared, never changed by its readers.
+    return _orderings.get_or_build(key, lambda: _uncached_ordering(data))
+
+
 def install() -> None:
     # call_with_appropriate looks `signature` up in its module at call time.
     utils.signature = cached_signature
+    TableQuerysetData.ordering = property(kept_ordering)
 
 
 class ColumnsCopiedShallow(OrderedDict):

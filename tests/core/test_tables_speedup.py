@@ -11,6 +11,7 @@ from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.utils.html import format_html
 from django_tables2 import utils
+from django_tables2.utils import OrderBy
 
 from partybuild.core import tables_speedup
 
@@ -185,3 +186,42 @@ def test_a_column_that_copies_itself_and_a_shared_column_copy_as_deepcopy_does()
     assert SelfCopyingColumn.copies == 1
     assert copied["c"].attrs == {"td": {"x": "1"}}
     assert copied["c"].attrs is not columns["c"].attrs
+
+
+def test_the_kept_ordering_is_the_one_django_tables2_finds(monkeypatch):
+    from django_tables2.data import TableQuerysetData
+
+    from partybuild.core.memo import KeptValues
+    from partybuild.organisation.models import Institution
+    from partybuild.organisation.tables import InstitutionTable
+    from partybuild.scoring.models import Score
+    from partybuild.scoring.tables import ScoreTable
+
+    monkeypatch.setattr(tables_speedup, "_orderings", KeptValues(256))
+    cases = [
+        (ScoreTable, Score.objects.order_by("-total", "institution__credit_code"), {}),
+        (ScoreTable, Score.objects.order_by("institution__name_key", "pk"), {}),
+        (ScoreTable, Score.objects.order_by("-institution__name_key", "-pk"), {}),
+        (ScoreTable, Score.objects.order_by("total"), {"exclude": ("total",)}),
+        (ScoreTable, Score.objects.order_by("grade", "-total"), {}),
+        (ScoreTable, Score.objects.order_by("pk"), {}),
+        (ScoreTable, Score.objects.all(), {}),
+        (InstitutionTable, Institution.objects.order_by("name_key", "pk"), {}),
+        (InstitutionTable, Institution.objects.order_by("region__code", "-name_key"), {}),
+        (InstitutionTable, Institution.objects.order_by("-credit_code"), {}),
+    ]
+    found = []
+    for _ in range(2):  # built, then taken from the memo
+        for table_class, queryset, kwargs in cases:
+            table = table_class(queryset, **kwargs)
+            expected = tables_speedup._uncached_ordering(table.data)
+            assert TableQuerysetData.ordering.fget(table.data) == expected
+            found.append(expected)
+            # Sorted by the page's request: the header's state follows the new order.
+            table.order_by = ("-name",)
+            assert TableQuerysetData.ordering.fget(table.data) \
+                == tables_speedup._uncached_ordering(table.data)
+    assert found[0] == (OrderBy("-total"), OrderBy("credit_code"))
+    assert found[1] == (OrderBy("name"),) and found[2] == (OrderBy("-name"),)
+    assert found[3] is None and found[7] == (OrderBy("name"),)
+    assert found[: len(cases)] == found[len(cases):]
