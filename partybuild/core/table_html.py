@@ -8,6 +8,8 @@ compare it with the template), and the template pastes it. Tables the drawing do
 cover (another template, a footer, no header) keep `{% render_table %}`.
 """
 
+from django.conf import settings
+from django.core.paginator import Page
 from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -46,6 +48,9 @@ def _querystring(params: dict, key, value) -> str:
     return escape("?" + urlencode(replaced, doseq=True))
 
 
+_NESTED = object()
+
+
 def _frozen(attrs):
     """A dict of HTML attributes as a hashable key, its order kept (as_html follows it), or
     None when a value is computed per table or row (a callable) or cannot be a key."""
@@ -55,14 +60,16 @@ def _frozen(attrs):
             value = _frozen(value)
             if value is None:
                 return None
-        elif callable(value):
+            items.append((key, _NESTED, value))
+            continue
+        if callable(value):
             return None
-        else:
-            try:
-                hash(value)
-            except TypeError:
-                return None
-        items.append((key, value))
+        try:
+            hash(value)
+        except TypeError:
+            return None
+        # With its type: True and 1 are equal keys but not the same attribute.
+        items.append((key, type(value), value))
     return tuple(items)
 
 
@@ -99,9 +106,9 @@ def _header_key(table, query: tuple):
              tuple(table.order_by or ()), table_attrs, query, tuple(columns)), tuple(names))
 
 
-def _header(table, params: dict, query: tuple = None) -> str:
+def _header(table, params: dict, query: tuple) -> str:
     """The table's <thead>, drawn once per _header_key and then reused."""
-    key = None if query is None else _header_key(table, query)
+    key = _header_key(table, query)
     if key is None:
         return _draw_header(table, params)
     key, names = key
@@ -127,10 +134,25 @@ def _draw_header(table, params: dict) -> str:
             f"                </thead>\n            ")
 
 
-def _pagination(table, params: dict) -> str:
+# A list's page links, per language, query string, page and number of pages.
+_paginations = KeptValues(512)
+
+
+def _pagination(table, params: dict, query: tuple) -> str:
     page = getattr(table, "page", None)
     if not page or not table.paginator.num_pages > 1:
         return ""
+    if type(page) is not Page:
+        return _draw_pagination(table, page, params)
+    # What _draw_pagination reads: the page links keep the query string, the labels and
+    # numbers are the language's, the range is DJANGO_TABLES2_PAGE_RANGE wide.
+    key = (get_language(), settings.USE_THOUSAND_SEPARATOR,
+           getattr(settings, "DJANGO_TABLES2_PAGE_RANGE", 10), table.prefixed_page_field,
+           query, page.number, table.paginator.num_pages)
+    return _paginations.get_or_build(key, lambda: _draw_pagination(table, page, params))
+
+
+def _draw_pagination(table, page, params: dict) -> str:
     field = table.prefixed_page_field
     out = ['\n<nav aria-label="', conditional_escape(gettext("分页")),
            '">\n  <ul class="pagination">\n    ']
@@ -163,9 +185,10 @@ def draw_table(table, request) -> SafeString:
     if body is None:
         body = body_rows_html(table)
     header = _header(table, params, query)
+    pages = _pagination(table, params, query)
     return mark_safe(
         f'\n\n\n<div class="table-wrap">\n  \n        <table {table.attrs.as_html()}>'
         f"\n            \n            {header}\n            \n            \n<tbody "
         f"{_nested_attrs(table, 'tbody')}>\n{body}\n</tbody>\n\n            \n            "
-        f"\n            \n        </table>\n    \n</div>\n\n{_pagination(table, params)}\n\n\n")
+        f"\n            \n        </table>\n    \n</div>\n\n{pages}\n\n\n")
 

@@ -119,3 +119,32 @@ def test_a_header_with_computed_attributes_is_drawn_every_time():
     table = InstitutionTable([], attrs={"th": {"data-x": lambda table: "1"}})
     assert _header_key(table, ()) is None
     assert _header_key(InstitutionTable([]), ()) is not None
+
+
+def test_the_kept_page_links_follow_language_page_and_query(
+        county_a, committee_a, alice, monkeypatch):
+    from partybuild.core import table_html
+    from partybuild.core.memo import KeptValues
+
+    hostile_county(county_a, committee_a, alice)
+    monkeypatch.setattr(table_html, "_paginations", KeptValues(512))
+    drawn = []
+    draw = table_html._draw_pagination
+    monkeypatch.setattr(table_html, "_draw_pagination",
+                        lambda *args: drawn.append(1) or draw(*args))
+    cases = [(language, query, page) for language in ("zh-hans", "en")
+             for query in ("", "?sort=-name&x=%3Cb%3E") for page in (1, 2, 5, 8)]
+    seen = set()
+    for _ in range(2):
+        for language, query, page in cases:
+            with translation.override(language):
+                request = RequestFactory().get(f"/list/{query}")
+                request.user = alice
+                table = InstitutionTable(institution_list(user=alice), user=alice)
+                table.paginate(page=page, per_page=8)
+                table.body_html = body_rows_html(table)
+                expected = RENDER.render(RequestContext(request, {"table": table}))
+                got = draw_table(table, request)
+                assert got == expected, (language, query, page)
+                seen.add(got[got.index("<nav"):])
+    assert len(seen) == len(cases) == len(drawn)
