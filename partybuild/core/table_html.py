@@ -22,6 +22,8 @@ from .memo import KeptValues
 from .table_rows import body_rows_html, text
 
 TABLE_TEMPLATE = "core/_table.html"
+# Longest query string whose header and page links are kept (see draw_table).
+KEPT_QUERY_LENGTH = 1000
 
 
 def can_draw(table) -> bool:
@@ -106,9 +108,9 @@ def _header_key(table, query: tuple):
              tuple(table.order_by or ()), table_attrs, query, tuple(columns)), tuple(names))
 
 
-def _header(table, params: dict, query: tuple) -> str:
+def _header(table, params: dict, query: tuple | None) -> str:
     """The table's <thead>, drawn once per _header_key and then reused."""
-    key = _header_key(table, query)
+    key = None if query is None else _header_key(table, query)
     if key is None:
         return _draw_header(table, params)
     key, names = key
@@ -138,11 +140,11 @@ def _draw_header(table, params: dict) -> str:
 _paginations = KeptValues(512)
 
 
-def _pagination(table, params: dict, query: tuple) -> str:
+def _pagination(table, params: dict, query: tuple | None) -> str:
     page = getattr(table, "page", None)
     if not page or not table.paginator.num_pages > 1:
         return ""
-    if type(page) is not Page:
+    if query is None or type(page) is not Page:
         return _draw_pagination(table, page, params)
     # What _draw_pagination reads: the page links keep the query string, the labels and
     # numbers are the language's, the range is DJANGO_TABLES2_PAGE_RANGE wide.
@@ -180,7 +182,10 @@ def _draw_pagination(table, page, params: dict) -> str:
 def draw_table(table, request) -> SafeString:
     """The output of `{% render_table table %}` with core/_table.html (see can_draw)."""
     params = dict(request.GET)
-    query = tuple((key, tuple(values)) for key, values in params.items())
+    # The kept header and page links are keyed by the query string, which each of their
+    # links repeats: a very long one (not a form's) is drawn each time, not kept.
+    query = (tuple((key, tuple(values)) for key, values in params.items())
+             if len(request.META.get("QUERY_STRING", "")) <= KEPT_QUERY_LENGTH else None)
     body = getattr(table, "body_html", None)
     if body is None:
         body = body_rows_html(table)

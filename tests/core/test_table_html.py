@@ -148,3 +148,19 @@ def test_the_kept_page_links_follow_language_page_and_query(
                 assert got == expected, (language, query, page)
                 seen.add(got[got.index("<nav"):])
     assert len(seen) == len(cases) == len(drawn)
+
+
+def test_a_very_long_query_string_is_drawn_not_kept(county_a, committee_a, alice, monkeypatch):
+    from partybuild.core import table_html
+    from partybuild.core.memo import KeptValues
+
+    hostile_county(county_a, committee_a, alice)
+    monkeypatch.setattr(table_html, "_headers", KeptValues(512))
+    monkeypatch.setattr(table_html, "_paginations", KeptValues(512))
+    request = RequestFactory().get("/list/?sort=name&q=" + "x" * table_html.KEPT_QUERY_LENGTH)
+    request.user = alice
+    table = InstitutionTable(institution_list(user=alice), user=alice, order_by="name")
+    table.paginate(page=2, per_page=8)
+    table.body_html = body_rows_html(table)
+    assert draw_table(table, request) == RENDER.render(RequestContext(request, {"table": table}))
+    assert not table_html._headers._values and not table_html._paginations._values
