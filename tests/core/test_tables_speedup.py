@@ -165,6 +165,13 @@ def test_what_one_table_sets_on_its_columns_no_other_table_sees():
     assert PlainTable.base_columns["name"].accessor is None
     other.columns.show("staff")
     assert [c.name for c in PlainTable([]).columns] == ["name", "staff", "checked"]
+    # extra_columns and sequence change the table's own dict of columns, not the class's.
+    extra = tables.Column(verbose_name="附加")
+    table = PlainTable([], extra_columns=[("extra", extra), ("staff", None)],
+                       sequence=("extra", "..."))
+    assert [c.name for c in table.columns] == ["extra", "name", "checked"]
+    assert table.columns["extra"].column is extra
+    assert list(PlainTable.base_columns) == ["name", "staff", "checked"]
 
 
 class SelfCopyingColumn(tables.Column):
@@ -225,3 +232,22 @@ def test_the_kept_ordering_is_the_one_django_tables2_finds(monkeypatch):
     assert found[1] == (OrderBy("name"),) and found[2] == (OrderBy("-name"),)
     assert found[3] is None and found[7] == (OrderBy("name"),)
     assert found[: len(cases)] == found[len(cases):]
+
+
+def test_tables_built_in_threads_at_once_each_keep_their_own_columns():
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["name", "staff", "checked"]
+
+    def build(hidden):
+        for _ in range(200):
+            table = PlainTable([])
+            table.columns.hide(hidden)
+            shown = [c.name for c in table.columns]
+            if shown != [name for name in names if name != hidden]:
+                return shown
+        return None
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(build, names * 2)) == [None] * 6
+    assert all(column.visible for column in PlainTable.base_columns.values())
