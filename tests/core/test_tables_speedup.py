@@ -1,6 +1,8 @@
 """The list-page speed-ups draw exactly what django-tables2 would, faster."""
 
+import copy
 import re
+from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +11,7 @@ from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.utils.html import format_html
 from django_tables2 import utils
+from django_tables2.utils import OrderBy
 
 from partybuild.core import tables_speedup
 
@@ -105,3 +108,146 @@ def test_cell_attributes_computed_at_table_level_are_computed_per_cell():
     fast = tbody(render(LedgerTable(data, attrs=attrs), "core/_table.html"))
     assert 'data-row="3"' in fast
     assert fast == plain
+
+
+def _project_table_classes():
+    # Importing the apps' tables modules defines every table class of the project.
+    import partybuild.organisation.three_sync_page  # noqa: F401
+    from partybuild.activities import tables as _a  # noqa: F401
+    from partybuild.instructors import tables as _i  # noqa: F401
+    from partybuild.organisation.tables import UserAwareTable
+    from partybuild.points import tables as _p  # noqa: F401
+    from partybuild.scoring import tables as _s  # noqa: F401
+    from partybuild.visits import tables as _v  # noqa: F401
+
+    found, todo = [], [UserAwareTable]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
+
+
+def test_every_project_table_copies_its_columns_one_level_deep():
+    classes = _project_table_classes()
+    assert len(classes) >= 12
+    for cls in classes:
+        assert type(vars(cls)["base_columns"]) is tables_speedup.ColumnsCopiedShallow, cls
+        copied = copy.deepcopy(cls.base_columns)
+        assert type(copied) is OrderedDict and list(copied) == list(cls.base_columns)
+        for name, column in cls.base_columns.items():
+            # A new column with the same settings, as django-tables2's deep copy gives.
+            assert copied[name] is not column and type(copied[name]) is type(column)
+            assert vars(copied[name]) == vars(column), (cls, name)
+
+
+class PlainTable(tables.Table):
+    name = tables.Column(attrs={"th": {"class": "wide"}})
+    staff = tables.Column()
+    checked = tables.CheckBoxColumn()
+
+
+tables_speedup.copy_columns_shallow(PlainTable)
+
+
+def test_what_one_table_sets_on_its_columns_no_other_table_sees():
+    before = {name: dict(vars(column)) for name, column in PlainTable.base_columns.items()}
+    one = PlainTable([{"name": "甲", "staff": 1, "checked": 1}])
+    other = PlainTable([{"name": "乙", "staff": 2, "checked": 2}], exclude=("checked",))
+    one.columns.hide("staff")
+    assert [c.name for c in one.columns] == ["name", "checked"]
+    assert [c.name for c in other.columns] == ["name", "staff"]
+    assert rendered_cells(other) == [["乙", 2]]
+    # BoundColumn gives an accessor-less column its name as accessor: on the table's copy.
+    assert one.columns["name"].accessor == "name"
+    assert {name: dict(vars(column)) for name, column in PlainTable.base_columns.items()} \
+        == before
+    assert PlainTable.base_columns["name"].accessor is None
+    other.columns.show("staff")
+    assert [c.name for c in PlainTable([]).columns] == ["name", "staff", "checked"]
+    # extra_columns and sequence change the table's own dict of columns, not the class's.
+    extra = tables.Column(verbose_name="附加")
+    table = PlainTable([], extra_columns=[("extra", extra), ("staff", None)],
+                       sequence=("extra", "..."))
+    assert [c.name for c in table.columns] == ["extra", "name", "checked"]
+    assert table.columns["extra"].column is extra
+    assert list(PlainTable.base_columns) == ["name", "staff", "checked"]
+
+
+class SelfCopyingColumn(tables.Column):
+    copies = 0
+
+    def __deepcopy__(self, memo):
+        SelfCopyingColumn.copies += 1
+        new = tables.Column.__new__(SelfCopyingColumn)
+        new.__dict__.update(copy.deepcopy(vars(self), memo))
+        return new
+
+
+def test_a_column_that_copies_itself_and_a_shared_column_copy_as_deepcopy_does():
+    shared = tables.Column()
+    columns = tables_speedup.ColumnsCopiedShallow(
+        [("a", shared), ("b", shared), ("c", SelfCopyingColumn(attrs={"td": {"x": "1"}}))])
+    copied = copy.deepcopy(columns)
+    assert copied["a"] is copied["b"] is not shared
+    assert SelfCopyingColumn.copies == 1
+    assert copied["c"].attrs == {"td": {"x": "1"}}
+    assert copied["c"].attrs is not columns["c"].attrs
+
+
+def test_the_kept_ordering_is_the_one_django_tables2_finds(monkeypatch):
+    from django_tables2.data import TableQuerysetData
+
+    from partybuild.core.memo import KeptValues
+    from partybuild.organisation.models import Institution
+    from partybuild.organisation.tables import InstitutionTable
+    from partybuild.scoring.models import Score
+    from partybuild.scoring.tables import ScoreTable
+
+    monkeypatch.setattr(tables_speedup, "_orderings", KeptValues(256))
+    cases = [
+        (ScoreTable, Score.objects.order_by("-total", "institution__credit_code"), {}),
+        (ScoreTable, Score.objects.order_by("institution__name_key", "pk"), {}),
+        (ScoreTable, Score.objects.order_by("-institution__name_key", "-pk"), {}),
+        (ScoreTable, Score.objects.order_by("total"), {"exclude": ("total",)}),
+        (ScoreTable, Score.objects.order_by("grade", "-total"), {}),
+        (ScoreTable, Score.objects.order_by("pk"), {}),
+        (ScoreTable, Score.objects.all(), {}),
+        (InstitutionTable, Institution.objects.order_by("name_key", "pk"), {}),
+        (InstitutionTable, Institution.objects.order_by("region__code", "-name_key"), {}),
+        (InstitutionTable, Institution.objects.order_by("-credit_code"), {}),
+    ]
+    found = []
+    for _ in range(2):  # built, then taken from the memo
+        for table_class, queryset, kwargs in cases:
+            table = table_class(queryset, **kwargs)
+            expected = tables_speedup._uncached_ordering(table.data)
+            assert TableQuerysetData.ordering.fget(table.data) == expected
+            found.append(expected)
+            # Sorted by the page's request: the header's state follows the new order.
+            table.order_by = ("-name",)
+            assert TableQuerysetData.ordering.fget(table.data) \
+                == tables_speedup._uncached_ordering(table.data)
+    assert found[0] == (OrderBy("-total"), OrderBy("credit_code"))
+    assert found[1] == (OrderBy("name"),) and found[2] == (OrderBy("-name"),)
+    assert found[3] is None and found[7] == (OrderBy("name"),)
+    assert found[: len(cases)] == found[len(cases):]
+
+
+def test_tables_built_in_threads_at_once_each_keep_their_own_columns():
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["name", "staff", "checked"]
+
+    def build(hidden):
+        for _ in range(200):
+            table = PlainTable([])
+            table.columns.hide(hidden)
+            shown = [c.name for c in table.columns]
+            if shown != [name for name in names if name != hidden]:
+                return shown
+        return None
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(build, names * 2)) == [None] * 6
+    assert all(column.visible for column in PlainTable.base_columns.values())
