@@ -45,3 +45,28 @@ def test_rows_read_as_values_draw_the_same_as_model_instances(
                     assert fast.count("<tr") == calls[-1] >= 1
     # Every page was read through the plain rows (20 keys a full page).
     assert len(calls) == 6 * 3 * 2 and calls.count(20) >= 6 * 2 * 2
+
+
+def test_rows_read_as_values_read_as_the_model_instances_attributes(county_a, committee_a, alice):
+    """A read row's attributes are the model instance's (tests and templates read
+    row.record.name, row.record.institution.region.name), with Django's converters run."""
+    from operator import attrgetter
+
+    hostile_county(county_a, committee_a, alice)
+    day = today_or(None)
+    for queryset, read, fields in [
+        (institution_list(user=alice, day=day), lambda keys: institution_rows(keys, day=day),
+         InstitutionTable.row_values),
+        (score_list(user=alice, year=YEAR), lambda keys: score_rows(keys, YEAR),
+         ScoreTable.row_values),
+    ]:
+        instances = {record.pk: record for record in queryset}
+        rows = read(list(instances))
+        assert len(rows) == len(instances) >= 30
+        paths = [field.replace("__", ".") for field in fields]
+        for row in rows:
+            for path in paths:
+                value, expected = attrgetter(path)(row), attrgetter(path)(instances[row.pk])
+                assert (type(value), value) == (type(expected), expected), path
+        with pytest.raises(AttributeError):
+            rows[0].no_such_field  # noqa: B018
