@@ -289,13 +289,21 @@ def _columns_plan(table) -> list | None:
     if row_plan is not None and not table.row_attrs and not any(table.pinned_data.values()):
         specs = row_plan()
         plan = []
+        defaults = {}  # escaped once: every column's is usually the table's "—"
         for column in table.columns:
             td = _td_html(table, column)
             spec = specs.get(column.name)
             if td is None or spec is None:
                 plan = None
                 break
-            plan.append((spec, f"<td {td}>", f"<td {td}>{conditional_escape(column.default)}</td>"))
+            default = column.default
+            try:
+                blank = defaults[default]
+            except (KeyError, TypeError):
+                blank = conditional_escape(default)
+                if type(default) is str:
+                    defaults[default] = blank
+            plan.append((spec, f"<td {td}>", f"<td {td}>{blank}</td>"))
     table.__dict__[_PLAN] = plan
     return plan
 
