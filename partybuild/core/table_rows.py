@@ -198,7 +198,7 @@ class ReadRows(list):
     """A page's rows read as tuples of the values named by `fields`, as the database gave them
     (rows_by_key): `converters` maps a position to the function turning its raw value into
     the model field's (a Decimal from SQLite's float); drawing runs it once per distinct
-    value instead of on every row. The rows are ReadRows, whose attributes read converted."""
+    value instead of on every row. The rows are ReadRow, whose attributes read converted."""
 
     __slots__ = ("fields", "converters")
 
@@ -222,8 +222,8 @@ def _alike_when_equal(values: list) -> bool:
     if len(types) <= 1 and types <= _ONE_TEXT_PER_VALUE:
         return True
     try:
-        # Same type and repr is the same value, drawn the same: when there are as many
-        # of those as there are distinct values, no two equal values differ.
+        # A repr names one value of one type (of the types a database gives), drawn one
+        # way: as many reprs as distinct values means no two equal values differ.
         return len(set(values)) == len(set(map(repr, values)))
     except TypeError:  # an unhashable value
         return False

@@ -70,3 +70,27 @@ def test_rows_read_as_values_read_as_the_model_instances_attributes(county_a, co
                 assert (type(value), value) == (type(expected), expected), path
         with pytest.raises(AttributeError):
             rows[0].no_such_field  # noqa: B018
+
+
+def test_a_table_drawn_django_tables2s_way_reads_model_instances(county_a, committee_a, alice):
+    """Rows read as values are drawn by fast_body_rows only: a table it cannot draw (here with
+    row attributes) reads its page through the queryset, as model instances."""
+    from django.template import Context
+
+    from partybuild.core.table_rows import body_rows_html
+    from partybuild.core.templatetags.fast_tables import generic_body_rows
+
+    hostile_county(county_a, committee_a, alice)
+    calls = []
+    table = ScoreTable(score_list(user=alice, year=YEAR), user=alice,
+                       row_attrs={"data-id": lambda record: record.pk})
+    table.paginate(page=1, per_page=20)
+    fetch_page_in_two_steps(table, read_rows=lambda keys: calls.append(keys) or [])
+    assert calls == []
+    assert fast_body_rows(table) is None
+    slow = ScoreTable(score_list(user=alice, year=YEAR), user=alice,
+                      row_attrs={"data-id": lambda record: record.pk})
+    slow.paginate(page=1, per_page=20)
+    drawn = body_rows_html(table)
+    assert drawn == generic_body_rows(slow, Context(autoescape=True))
+    assert drawn.count('data-id="') == 20
