@@ -4,8 +4,9 @@ django-tables2 draws every cell through template tags, its accessors and the col
 method; on a 50-row page that was most of the page's time. ListPage draws the rows here
 before the template runs, in one of two ways:
 
-- a table that defines `row_cells(record)` (the busiest lists) returns each column's cell
-  HTML itself, built from the record with f-strings and the URL builder below;
+- a table that defines `row_plan()` (the busiest lists) says per column which of the row's
+  values its cell shows and how (ByValue, PerRow); the rows are then drawn column by column,
+  a cell that depends on one value drawn once per distinct value on the page;
 - any other table goes through core.templatetags.fast_tables, django-tables2's own cell code
   with its per-cell look-ups done once per column.
 
@@ -13,18 +14,23 @@ Both write exactly the markup django-tables2's template would (tests/perf compar
 """
 
 import threading
-from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
 from html import escape as _html_escape
+from operator import attrgetter, itemgetter
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.template import Context
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django_tables2 import Table
+from django_tables2.utils import AttributeDict
 
 # Stand-ins for integer URL arguments: reversed once, then split where they appear.
 _SENTINEL = 7_301_994_810_000
@@ -57,6 +63,13 @@ def url_builder(url_name: str, arity: int = 1):
             return f"{head}{int(value)}{tail}"
 
         return build
+    if arity == 2:
+        head, middle, tail = parts
+
+        def build_two(first, second) -> str:
+            return f"{head}{int(first)}{middle}{int(second)}{tail}"
+
+        return build_two
 
     def build_many(*values) -> str:
         pieces = [parts[0]]
@@ -77,33 +90,6 @@ def text(value) -> str:
     return conditional_escape(localize(value))
 
 
-_MEMO_TYPES = (int, Decimal, str)
-
-
-def text_memo():
-    """text(), remembered per value for one table: a score list repeats the same few numbers
-    on every row, and localize() looks the language's formats up again for each."""
-    # One memo per type: 5 and "5" may show differently (a thousands separator).
-    memos = {kind: {} for kind in _MEMO_TYPES}
-
-    def cached(value) -> str:
-        kind = type(value)
-        if kind is str:  # mostly a different one each row, and cheap to escape
-            return _html_escape(value)
-        memo = memos.get(kind)
-        if memo is None:
-            return text(value)
-        # str(), not the value: Decimal("5.0") == Decimal("5.00") but they show differently.
-        key = str(value) if type(value) is Decimal else value
-        try:
-            return memo[key]
-        except KeyError:
-            shown = memo[key] = text(value)
-            return shown
-
-    return cached
-
-
 def link_html(url: str, content: str) -> str:
     """<a href="url">content</a> with an escaped url and content already HTML."""
     return f'<a href="{url}">{content}</a>'
@@ -114,37 +100,278 @@ def badge_html(label, tone: str = "") -> str:
     return f'<span class="badge {escape(tone)}">{conditional_escape(label)}</span>'
 
 
-def _fixed_td(table, bound_column) -> str | None:
-    """The column's td attributes as HTML, or None when they are computed per cell."""
+def shown(value) -> str | None:
+    """A cell showing the value as `{{ value }}` would, or None (the column's blank) for
+    django-tables2's empty values, None and ""."""
+    if value is None or (isinstance(value, str) and not value):
+        return None
+    return text(value)
+
+
+def page_shown():
+    """shown() for the active language, with its number format looked up once: localize()
+    looks the language and three formats up again for every number, which on a score page
+    cost more than the rest of its cells. Falls back on shown() for grouped numbers
+    (USE_THOUSAND_SEPARATOR) and for anything but str, int and finite Decimals."""
+    language = get_language()
+    if settings.USE_THOUSAND_SEPARATOR and get_format(
+            "NUMBER_GROUPING", language, use_l10n=True) != 0:
+        return shown
+    separator = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+
+    def shown_here(value) -> str | None:
+        kind = type(value)
+        if kind is str:
+            return _html_escape(value) if value else None
+        if kind is int:
+            # django.utils.numberformat.format: an ungrouped int is str(int).
+            return str(value)
+        # numberformat.format writes {:f}, its point the separator, when the digits and
+        # exponent count up to 200 (100 characters of {:f} at most are within that).
+        if kind is Decimal and value.is_finite() and -100 <= value.adjusted() <= 100:
+            written = f"{value:f}"
+            if len(written) <= 100:
+                return _html_escape(written.replace(".", separator, 1)
+                                    if separator != "." else written)
+        return shown(value)
+
+    return shown_here
+
+
+class ByValue:
+    """A column whose cell depends on one value of the row only (a number, a name, a badge):
+    `draw(value)` gives the cell's HTML, or None for the column's blank, and runs once per
+    distinct value on a page; without a draw, the value is shown as `{{ value }}` shows it."""
+
+    __slots__ = ("field", "draw")
+
+    def __init__(self, field: str, draw=None):
+        self.field = field
+        self.draw = draw
+
+
+class PerRow:
+    """A column whose cell needs several values of its row (a link to the row's page):
+    `draw(*values of fields)` gives the cell's HTML, or None for the column's blank."""
+
+    __slots__ = ("fields", "draw")
+
+    def __init__(self, draw, *fields: str):
+        self.fields = fields
+        self.draw = draw
+
+
+class ReadRow(tuple):
+    """One row of ReadRows: the database's values of its fields by position, for drawing, and
+    by the fields' names as attributes with Django's converters run (record.name,
+    record.institution.region.name for "institution__region__name"), as the model instance's
+    would read; rows_by_key makes a subclass per query knowing its fields and converters."""
+
+    __slots__ = ()
+    _positions: dict = {}
+    _converters: dict = {}
+
+    def __getattr__(self, name):
+        position = self._positions.get(name)
+        if position is not None:
+            convert = self._converters.get(position)
+            return self[position] if convert is None else convert(self[position])
+        prefix = f"{name}__"
+        if any(field.startswith(prefix) for field in self._positions):
+            return _Related(self, prefix)
+        raise AttributeError(name)
+
+
+class _Related:
+    """A related row's fields of a ReadRow (record.institution.name)."""
+
+    __slots__ = ("_row", "_prefix")
+
+    def __init__(self, row: ReadRow, prefix: str):
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name):
+        return getattr(self._row, f"{self._prefix}{name}")
+
+
+class ReadRows(list):
+    """A page's rows read as tuples of the values named by `fields`, as the database gave them
+    (rows_by_key): `converters` maps a position to the function turning its raw value into
+    the model field's (a Decimal from SQLite's float); drawing runs it once per distinct
+    value instead of on every row. The rows are ReadRow, whose attributes read converted."""
+
+    __slots__ = ("fields", "converters")
+
+    def __init__(self, rows, fields: tuple[str, ...], converters: dict):
+        super().__init__(rows)
+        self.fields = fields
+        self.converters = converters
+
+
+_NoneType = type(None)
+# Equal values of one of these types show the same (not so 5 and 5.0, Decimal("5.0") and
+# Decimal("5.00"), 0.0 and -0.0, 1 and True).
+_ONE_TEXT_PER_VALUE = frozenset({int, str, bool})
+
+
+def _alike_when_equal(values: list) -> bool:
+    """Whether equal values in `values` always show the same, so that a cell drawn for one
+    may serve the others (a dict keyed by value)."""
+    types = set(map(type, values))
+    types.discard(_NoneType)
+    if len(types) <= 1 and types <= _ONE_TEXT_PER_VALUE:
+        return True
+    try:
+        # A repr names one value of one type (of the types a database gives), drawn one
+        # way: as many reprs as distinct values means no two equal values differ.
+        return len(set(values)) == len(set(map(repr, values)))
+    except TypeError:  # an unhashable value
+        return False
+
+
+class _Cells(dict):
+    """One column's drawn cells (opening td to closing) by value, each drawn on first use."""
+
+    __slots__ = ("draw", "convert", "td", "blank")
+
+    def __init__(self, draw, convert, td: str, blank: str):
+        super().__init__()
+        self.draw, self.convert, self.td, self.blank = draw, convert, td, blank
+
+    def __missing__(self, value) -> str:
+        cell = self[value] = self.cell(value)
+        return cell
+
+    def cell(self, value) -> str:
+        if self.convert is not None:
+            value = self.convert(value)
+        inner = self.draw(value)
+        return self.blank if inner is None else f"{self.td}{inner}</td>"
+
+
+def draw_column(values: list, draw=shown, *, convert=None, td: str = "<td >",
+                blank: str = "<td >—</td>") -> list[str]:
+    """The cells of a ByValue column for these (raw) values: `convert` then `draw` run once
+    per distinct value when equal values are sure to show alike, else once per cell."""
+    cells = _Cells(draw, convert, td, blank)
+    if _alike_when_equal(values):
+        return [cells[value] for value in values]
+    return [cells.cell(value) for value in values]
+
+
+def _td_html(table, bound_column) -> str | None:
+    """bound_column.attrs["td"].as_html() when the column's td attributes are fixed, else
+    None (they are computed per cell); without the th and tf attributes .attrs also builds."""
     attrs = {**table.attrs, **(bound_column.column.attrs or {})}
     td = attrs.get("td", attrs.get("cell", {})) or {}
-    if any(callable(value) for value in td.values()):
+    if not td and type(table).get_column_class_names is Table.get_column_class_names:
+        return ""  # the common case: no attributes, no class
+    if any(callable(value) or isinstance(value, dict) for value in td.values()):
         return None
-    return bound_column.attrs["td"].as_html()
+    td = AttributeDict(td)
+    td["class"] = bound_column.get_td_class(td)
+    return td.as_html()
+
+
+_PLAN = "_fast_rows_plan"
+
+
+def _columns_plan(table) -> list | None:
+    """[(ByValue or PerRow, opening <td ...>, blank cell)] in column order, worked out once per
+    table; None when the table has no row_plan or draws a row or cell django-tables2's way
+    (row attributes, pinned rows, computed td attributes, a column row_plan leaves out)."""
+    try:
+        return table.__dict__[_PLAN]
+    except KeyError:
+        pass
+    plan = None
+    row_plan = getattr(table, "row_plan", None)
+    if row_plan is not None and not table.row_attrs and not any(table.pinned_data.values()):
+        specs = row_plan()
+        plan = []
+        defaults = {}  # escaped once: every column's is usually the table's "—"
+        for column in table.columns:
+            td = _td_html(table, column)
+            spec = specs.get(column.name)
+            if td is None or spec is None:
+                plan = None
+                break
+            default = column.default
+            try:
+                blank = defaults[default]
+            except (KeyError, TypeError):
+                blank = conditional_escape(default)
+                if type(default) is str:
+                    defaults[default] = blank
+            plan.append((spec, f"<td {td}>", f"<td {td}>{blank}</td>"))
+    table.__dict__[_PLAN] = plan
+    return plan
+
+
+def draws_rows_fast(table) -> bool:
+    """Whether fast_body_rows draws the table's rows (from ReadRows too)."""
+    return _columns_plan(table) is not None
+
+
+def _record_values(table, records) -> tuple[list, tuple, dict]:
+    """The page's rows as value tuples in table.row_values order, their field names and the
+    converters still to run (ReadRows), or read from model instances' attributes."""
+    if isinstance(records, ReadRows):
+        return records, records.fields, records.converters
+    fields = table.row_values
+    values_of = attrgetter(*(field.replace("__", ".") for field in fields))
+    return [values_of(record) for record in records], fields, {}
+
+
+def _per_row_cells(spec: PerRow, rows: list, index: dict, converters: dict, td: str,
+                   blank: str) -> list[str]:
+    positions = [index[field] for field in spec.fields]
+    values_of = itemgetter(*positions)
+    draw = spec.draw
+    if len(positions) == 1:
+        argument_rows = [(value,) for value in map(values_of, rows)]
+    else:
+        argument_rows = list(map(values_of, rows))
+    if any(position in converters for position in positions):
+        convert = [converters.get(position) for position in positions]
+        argument_rows = [tuple(value if function is None else function(value)
+                               for function, value in zip(convert, arguments, strict=True))
+                         for arguments in argument_rows]
+    return [blank if (inner := draw(*arguments)) is None else f"{td}{inner}</td>"
+            for arguments in argument_rows]
 
 
 def fast_body_rows(table) -> SafeString | None:
-    """The <tr> rows of the table's current page from table.row_cells(record), or None when
-    the table has no row_cells or a column whose attributes django-tables2 must compute."""
-    row_cells = getattr(table, "row_cells", None)
-    if row_cells is None or table.row_attrs or any(table.pinned_data.values()):
+    """The <tr> rows of the table's current page drawn from table.row_plan(), or None when
+    the table has none or django-tables2 must draw them (_columns_plan).
+
+    Drawn column by column: a ByValue column draws each distinct value of the page once
+    (converting a raw value of ReadRows first), a PerRow column each row."""
+    plan = _columns_plan(table)
+    if plan is None:
         return None
-    columns = list(table.columns)
-    tds = [_fixed_td(table, column) for column in columns]
-    if None in tds:
-        return None
-    # Per column: its name, its opening <td ...> and its blank cell, worked out once.
-    plan = [(column.name, f"<td {td}>", f"<td {td}>{conditional_escape(column.default)}</td>")
-            for column, td in zip(columns, tds, strict=True)]
-    rows = []
-    for row in table.paginated_rows:
-        cells = row_cells(row.record)
-        body = "".join([blank if (cell := cells[name]) is None else f"{td}{cell}</td>"
-                        for name, td, blank in plan])
-        rows.append(f'<tr class="{row.get_even_odd_css_class()}">{body}</tr>')
-    if not rows and table.empty_text:
-        return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text)
-    return mark_safe("\n".join(rows))
+    page = table.paginated_rows.data
+    records = getattr(page, "data", page)
+    if not isinstance(records, list):
+        records = list(page)
+    rows, fields, converters = _record_values(table, records)
+    index = {field: position for position, field in enumerate(fields)}
+    shown_here = page_shown()
+    columns = []
+    for spec, td, blank in plan:
+        if type(spec) is ByValue:
+            position = index[spec.field]
+            columns.append(draw_column([row[position] for row in rows], spec.draw or shown_here,
+                                       convert=converters.get(position), td=td, blank=blank))
+        else:
+            columns.append(_per_row_cells(spec, rows, index, converters, td, blank))
+    # As django-tables2's BoundRow numbers them, on the table's own counter.
+    counter = table._counter
+    drawn = [f'<tr class="{"odd" if next(counter) % 2 else "even"}">{"".join(cells)}</tr>'
+             for cells in zip(*columns, strict=True)]
+    if not drawn and table.empty_text:
+        return format_html('<tr><td colspan="{}">{}</td></tr>', len(plan), table.empty_text)
+    return mark_safe("\n".join(drawn))
 
 
 def body_rows_html(table) -> SafeString:
@@ -167,9 +394,10 @@ def fetch_page_in_two_steps(table, read_rows=None) -> None:
     status: correlated subqueries) are then computed for the page's 50 rows only, not for
     every row the database sorts. Same rows, same order, one more query at every size.
 
-    `read_rows(keys)`, when given, reads those rows instead of the table's queryset: records
-    with the attributes the table's row_cells draws (see rows_by_key), in any order; when it
-    answers None the queryset reads them.
+    `read_rows(keys)`, when given and the table draws its rows from a row_plan, reads those
+    rows instead of the table's queryset, in any order: ReadRows of the table's row_values
+    (see rows_by_key), or records with those attributes; when it answers None the queryset
+    reads them.
     """
     page = getattr(table, "page", None)
     rows = getattr(page, "object_list", None)
@@ -184,24 +412,21 @@ def fetch_page_in_two_steps(table, read_rows=None) -> None:
                    for annotation in ordered.query.annotations.values())):
         return
     keys = list(sliced.values_list("pk", flat=True))
-    if not keys:
-        records = {}
+    read = None
+    # Rows read as values can only be drawn by fast_body_rows.
+    if keys and read_rows is not None and draws_rows_fast(table):
+        read = read_rows(keys)
+    if isinstance(read, ReadRows):
+        key_of = itemgetter(read.fields.index("pk"))
+        records = {key_of(row): row for row in read}
     else:
-        read = read_rows(keys) if read_rows is not None else None
         if read is None:
-            read = ordered.filter(pk__in=keys)
+            read = ordered.filter(pk__in=keys) if keys else []
         records = {record.pk: record for record in read}
     # In the keys' order: the same as one query's, ties included.
-    rows.data = [records[key] for key in keys if key in records]
-
-
-class Named:
-    """A related row of which a list row shows only the name (record.region.name)."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name):
-        self.name = name
+    ordered_rows = [records[key] for key in keys if key in records]
+    rows.data = (ReadRows(ordered_rows, read.fields, read.converters)
+                 if isinstance(read, ReadRows) else ordered_rows)
 
 
 # SQL of rows_by_key, compiled once per key in each thread (a compiler holds its thread's
@@ -210,7 +435,7 @@ _compiled = threading.local()
 SQL_KEPT = 64
 
 
-def rows_by_key(cache_key, build, fields: tuple[str, ...], keys: list) -> list[tuple]:
+def rows_by_key(cache_key, build, fields: tuple[str, ...], keys: list) -> ReadRows:
     """`build().values_list(*fields)` of the rows whose primary key is in `keys`, in no set
     order, with the query compiled once per `cache_key` instead of on every request.
 
@@ -218,10 +443,12 @@ def rows_by_key(cache_key, build, fields: tuple[str, ...], keys: list) -> list[t
     build and compile than the database to run, and model instances it then does not need.
     `build` must return the same unfiltered queryset for the same cache_key (everything its
     SQL depends on, e.g. the day, belongs in the key); its SQL then gets
-    `WHERE <primary key> IN (keys)` appended, with the values Django's converters give.
+    `WHERE <primary key> IN (keys)` appended. The values are the database's own: the
+    converters Django would run on them come along (ReadRows), for fast_body_rows to run
+    once per distinct value.
     """
     if not keys:
-        return []
+        return ReadRows((), fields, {})
     kept = getattr(_compiled, "rows", None)
     if kept is None:
         kept = _compiled.rows = {}
@@ -238,49 +465,28 @@ def rows_by_key(cache_key, build, fields: tuple[str, ...], keys: list) -> list[t
         column = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
         converters = compiler.get_converters(
             [expression for expression, _sql, _alias in compiler.select[:compiler.col_count]])
-        entry = (f"{sql} WHERE {column} IN (", tuple(params), compiler, converters, queryset.db)
+        converters = {position: _converter(functions, expression, compiler.connection)
+                      for position, (functions, expression) in converters.items()}
+        row_class = type("ReadRow", (ReadRow,), {
+            "__slots__": (), "_converters": converters,
+            "_positions": {field: position for position, field in enumerate(fields)}})
+        entry = (f"{sql} WHERE {column} IN (", tuple(params), converters,
+                 partial(tuple.__new__, row_class), queryset.db)
         if len(kept) >= SQL_KEPT:
             kept.clear()
         kept[cache_key] = entry
-    head, params, compiler, converters, alias = entry
+    head, params, converters, make_row, alias = entry
     with connections[alias].cursor() as cursor:
         cursor.execute(f"{head}{', '.join(['%s'] * len(keys))})", (*params, *keys))
-        rows = cursor.fetchall()
-    if converters:
-        return _converted(rows, converters, compiler.connection)
-    return rows
+        return ReadRows(map(make_row, cursor.fetchall()), fields, converters)
 
 
-# Converted values that may be shared between rows: nobody can change them.
-_IMMUTABLE = frozenset({int, float, str, bool, bytes, Decimal, date, datetime, time,
-                        type(None)})
+def _converter(functions, expression, connection):
+    """One column's converters (compiler.get_converters) as a function of the raw value."""
 
+    def convert(value):
+        for function in functions:
+            value = function(value, expression, connection)
+        return value
 
-def _converted(rows, converters, connection) -> list[tuple]:
-    """compiler.apply_converters, each column's converters run once per distinct raw value:
-    a page's rows repeat the same few amounts, and a decimal converter (SQLite) builds and
-    quantizes a Decimal each time. Only results of immutable types are shared."""
-    plan = [(pos, converters_of, expression, {})
-            for pos, (converters_of, expression) in converters.items()]
-    out = []
-    for row in rows:
-        row = list(row)
-        for pos, converters_of, expression, memo in plan:
-            raw = row[pos]
-            # The type too: 1, 1.0 and True are equal keys of a dict.
-            key = (type(raw), raw)
-            try:
-                row[pos] = memo[key]
-                continue
-            except KeyError:
-                pass
-            except TypeError:  # an unhashable raw value
-                key = None
-            value = raw
-            for converter in converters_of:
-                value = converter(value, expression, connection)
-            if key is not None and type(value) in _IMMUTABLE:
-                memo[key] = value
-            row[pos] = value
-        out.append(tuple(row))
-    return out
+    return convert

@@ -39,7 +39,7 @@ from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.memo import KeptValues
 from partybuild.core.natural import natural_sorted
 from partybuild.core.periods import holding_on_q
-from partybuild.core.table_rows import Named, rows_by_key
+from partybuild.core.table_rows import ReadRows, rows_by_key
 
 from .figures_stamp import current_token, kept, watched_tables
 from .models import Branch, Coverage, Institution, Member, Membership, Pairing
@@ -106,29 +106,6 @@ def secretaries_holding(day: date) -> QuerySet[Membership]:
 # Institutions --------------------------------------------------------------------------
 
 
-class InstitutionRow:
-    """One row of the institution list, with the attributes of an annotated Institution that
-    the list draws (InstitutionTable.row_cells), without building the model instance."""
-
-    __slots__ = (
-        "pk", "name", "credit_code", "region", "category", "licence", "status_today",
-        "covering_branch_pk", "covering_branch_name", "instructor_pk", "instructor_name")
-
-    def __init__(self, pk, name, credit_code, region_name, category, licence, status_today,
-                 covering_branch_pk, covering_branch_name, instructor_pk, instructor_name):
-        self.pk = pk
-        self.name = name
-        self.credit_code = credit_code
-        self.region = Named(region_name)
-        self.category = category
-        self.licence = licence
-        self.status_today = status_today
-        self.covering_branch_pk = covering_branch_pk
-        self.covering_branch_name = covering_branch_name
-        self.instructor_pk = instructor_pk
-        self.instructor_name = instructor_name
-
-
 def annotate_institutions(institutions: QuerySet[Institution], day: date) -> QuerySet:
     """Add today's covering branch, instructor, status and coverage flags to institutions."""
     coverage = coverages_holding(day).filter(institution=OuterRef("pk")).order_by("-start")
@@ -183,19 +160,19 @@ def institution_list(*, user, day: date | None = None) -> QuerySet[Institution]:
     return _listed_by_scope.get_or_build((day, path), listed).all()
 
 
-# The columns of a list row, read as plain values (core.table_rows.rows_by_key).
+# The values of a list row (InstitutionTable.row_plan draws them), read as plain values
+# (core.table_rows.rows_by_key).
 INSTITUTION_ROW_FIELDS = ("pk", "name", "credit_code", "region__name", "category", "licence",
                           "status_today", "covering_branch_pk", "covering_branch_name",
                           "instructor_pk", "instructor_name")
 
 
-def institution_rows(keys: list[int], day: date | None = None) -> list[InstitutionRow]:
+def institution_rows(keys: list[int], day: date | None = None) -> ReadRows:
     """The list's rows of the institutions `keys` (already scoped and filtered by the page's
-    keys query) on the day, as InstitutionTable.row_cells reads them, in no set order."""
+    keys query) on the day, as InstitutionTable.row_plan draws them, in no set order."""
     day = today_or(day)
-    rows = rows_by_key(("organisation.institution_rows", day),
+    return rows_by_key(("organisation.institution_rows", day),
                        lambda: annotated_institutions(day), INSTITUTION_ROW_FIELDS, keys)
-    return [InstitutionRow(*row) for row in rows]
 
 
 @dataclass

@@ -1,14 +1,17 @@
 """django-tables2 tables of the organisation list pages (also the columns of their exports)."""
 
+from functools import partial
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.core.table_rows import badge_html, link_html, text, url_builder
+from partybuild.core.table_rows import ByValue, PerRow, badge_html, link_html, text, url_builder
 from partybuild.core.tables_speedup import copy_columns_shallow
 
 from .models import Institution, Member, Pairing
+from .selectors import INSTITUTION_ROW_FIELDS
 
 TABLE_TEMPLATE = "core/_table.html"
 # Sorting by a name column sorts by its natural-order key (core.natural): 第二 before 第十.
@@ -67,6 +70,12 @@ STATUS_TONES = {
 }
 
 
+def _status_cell(status):
+    if status in BLANK:
+        return None
+    return badge_html(Institution.Status(status).label, STATUS_TONES[status])
+
+
 class InstitutionTable(UserAwareTable):
     name = tables.Column(_("机构名称"), linkify=("organisation:institution_detail",
                                               [tables.A("pk")]), order_by=NAME_ORDER)
@@ -86,50 +95,38 @@ class InstitutionTable(UserAwareTable):
                     "covering_branch_name", "instructor_name")
         empty_text = ""
 
-    _urls = None
+    # The values a row is drawn from (core.table_rows.fast_body_rows): what
+    # selectors.institution_rows reads, or an annotated Institution's attributes.
+    row_values = INSTITUTION_ROW_FIELDS
 
-    def row_cells(self, record) -> dict:
-        """Each column's cell HTML, exactly as the render_* methods below and django-tables2
-        draw it (core.table_rows; None is the column's blank)."""
-        if self._urls is None:
-            self._urls = (url_builder("organisation:institution_detail"),
-                          url_builder("organisation:branch_detail"),
-                          url_builder("instructors:instructor_detail"), {})
-        detail, branch, instructor, drawn = self._urls
-        links = self.links_structure
-        name, branch_name = record.name, record.covering_branch_name
-        instructor_name = record.instructor_name
-        category, licence, status = record.category, record.licence, record.status_today
-        # Choices and badges depend on the value only (and the language): drawn once a table.
-        try:
-            category_cell = drawn["category", category]
-        except KeyError:
-            category_cell = drawn["category", category] = _choice(_CATEGORIES, category)
-        try:
-            licence_cell = drawn["licence", licence]
-        except KeyError:
-            licence_cell = drawn["licence", licence] = _choice(_LICENCES, licence)
-        try:
-            status_cell = drawn["status", status]
-        except KeyError:
-            status_cell = drawn["status", status] = (
-                None if status in BLANK
-                else badge_html(Institution.Status(status).label, STATUS_TONES[status]))
-        region_name = record.region.name
-        credit_code = record.credit_code
+    def row_plan(self) -> dict:
+        """How each column draws its cells from the row's values, exactly as the render_*
+        methods below and django-tables2 draw them (core.table_rows; None is the blank)."""
+        detail = url_builder("organisation:institution_detail")
+
+        def name(pk, name):
+            return None if name in BLANK else link_html(detail(pk), text(name))
+
+        def linked(url_name: str, field: str):
+            # A name linking to its page for readers of the structure, else the name alone.
+            if not self.links_structure:
+                return ByValue(f"{field}_name")
+            url = url_builder(url_name)
+
+            def link_to(pk, name):
+                return None if name in BLANK else link_html(url(pk), text(name))
+
+            return PerRow(link_to, f"{field}_pk", f"{field}_name")
+
         return {
-            "name": None if name in BLANK else link_html(detail(record.pk), text(name)),
-            "credit_code": None if credit_code in BLANK else text(credit_code),
-            "region": None if region_name in BLANK else text(region_name),
-            "category": category_cell,
-            "licence": licence_cell,
-            "status_today": status_cell,
-            "covering_branch_name": None if branch_name in BLANK
-            else link_html(branch(record.covering_branch_pk), text(branch_name)) if links
-            else text(branch_name),
-            "instructor_name": None if instructor_name in BLANK
-            else link_html(instructor(record.instructor_pk), text(instructor_name)) if links
-            else text(instructor_name),
+            "name": PerRow(name, "pk", "name"),
+            "credit_code": ByValue("credit_code"),
+            "region": ByValue("region__name"),
+            "category": ByValue("category", partial(_choice, _CATEGORIES)),
+            "licence": ByValue("licence", partial(_choice, _LICENCES)),
+            "status_today": ByValue("status_today", _status_cell),
+            "covering_branch_name": linked("organisation:branch_detail", "covering_branch"),
+            "instructor_name": linked("instructors:instructor_detail", "instructor"),
         }
 
     def render_status_today(self, value):

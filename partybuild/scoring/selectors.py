@@ -34,7 +34,7 @@ from partybuild.accounts.scoping import region_path, scope
 from partybuild.activities.models import Activity
 from partybuild.core.history import HistorySource, TimelineEntry, timeline
 from partybuild.core.memo import KeptValues
-from partybuild.core.table_rows import Named, rows_by_key
+from partybuild.core.table_rows import ReadRows, rows_by_key
 from partybuild.instructors.models import Instructor
 from partybuild.organisation.figures_stamp import kept
 from partybuild.organisation.models import Branch, Coverage, Institution
@@ -187,36 +187,8 @@ def score_list(*, user, year: int) -> QuerySet[Score]:
     return _listed_by_scope.get_or_build((sane_year(year), region_path(user)), listed).all()
 
 
-class ScoreInstitution:
-    """The institution of a score list row: what ScoreTable.row_cells reads of it."""
-
-    __slots__ = ("name", "credit_code", "region")
-
-    def __init__(self, name, credit_code, region_name):
-        self.name = name
-        self.credit_code = credit_code
-        self.region = Named(region_name)
-
-
-class ScoreRow:
-    """One row of the score list with the attributes of a listed Score that
-    ScoreTable.row_cells draws, without building the model instances."""
-
-    __slots__ = ("pk", "year", "institution_id", "institution", "months_in_scope",
-                 "coverage", "charter", "four_ones", "activities", "hazards", "red_points",
-                 "deductions", "total", "grade", "red_list", "rubric_version",
-                 "inspection_status")
-
-    def __init__(self, pk, year, institution_id, name, credit_code, region_name, *values):
-        self.pk = pk
-        self.year = year
-        self.institution_id = institution_id
-        self.institution = ScoreInstitution(name, credit_code, region_name)
-        (self.months_in_scope, self.coverage, self.charter, self.four_ones, self.activities,
-         self.hazards, self.red_points, self.deductions, self.total, self.grade, self.red_list,
-         self.rubric_version, self.inspection_status) = values
-
-
+# The values of a score list row (ScoreTable.row_plan draws them), read as plain values
+# (core.table_rows.rows_by_key).
 SCORE_ROW_FIELDS = ("pk", "year", "institution_id", "institution__name",
                     "institution__credit_code", "institution__region__name", "months_in_scope",
                     "coverage", "charter", "four_ones", "activities", "hazards", "red_points",
@@ -224,12 +196,11 @@ SCORE_ROW_FIELDS = ("pk", "year", "institution_id", "institution__name",
                     "inspection_status")
 
 
-def score_rows(keys: list[int], year: int) -> list[ScoreRow]:
+def score_rows(keys: list[int], year: int) -> ReadRows:
     """The score list's rows of the scores `keys` (already scoped and filtered by the page's
-    keys query), as ScoreTable.row_cells reads them, in no set order."""
-    rows = rows_by_key(("scoring.score_rows", year), lambda: annotated_scores(year),
+    keys query), as ScoreTable.row_plan draws them, in no set order."""
+    return rows_by_key(("scoring.score_rows", year), lambda: annotated_scores(year),
                        SCORE_ROW_FIELDS, keys)
-    return [ScoreRow(*row) for row in rows]
 
 
 # The status of a year's inspections -----------------------------------------------------------

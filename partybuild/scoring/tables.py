@@ -5,20 +5,32 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.core.table_rows import badge_html, link_html, text, text_memo, url_builder
-from partybuild.organisation.tables import TABLE_TEMPLATE, UserAwareTable, badge, yes_no
+from partybuild.core.table_rows import ByValue, PerRow, badge_html, link_html, text, url_builder
+from partybuild.organisation.tables import BLANK, TABLE_TEMPLATE, UserAwareTable, badge, yes_no
 
 from .models import GRADE, Score, grade_label
 from .rubric import deduction_display
-from .selectors import INSPECTION_STATUSES
+from .selectors import INSPECTION_STATUSES, SCORE_ROW_FIELDS
 
 _GRADE_DISPLAY = dict(Score.Grade.choices)
 GRADE_TONES = {"优秀": "ok", "良好": "ok", "合格": "", "不合格": "bad"}
 
 
-def _shown_or_blank(shown, value):
-    # `value in (None, "")` without Decimal.__eq__("") (a numbers-ABC check per cell).
-    return None if value is None or (isinstance(value, str) and value == "") else shown(value)
+def _deductions_cell(value):
+    # Shown negative, as render_deductions does.
+    return None if value in BLANK else text(deduction_display(value))
+
+
+def _grade_cell(value):
+    # django-tables2 hands render_grade the choice's display, not the stored value.
+    shown = value and str(_GRADE_DISPLAY.get(value, value))
+    if shown in BLANK:
+        return None
+    return badge_html(grade_label(shown), GRADE_TONES.get(shown, ""))
+
+
+def _red_list_cell(value):
+    return badge_html(_("是"), "ok") if value else text("—")
 
 
 class ScoreTable(UserAwareTable):
@@ -50,62 +62,45 @@ class ScoreTable(UserAwareTable):
                     "grade", "red_list", "rubric_version", "inspection_status")
         empty_text = ""
 
-    def row_cells(self, record) -> dict:
-        """Each column's cell HTML, exactly as the render_* methods below and django-tables2
-        draw it (core.table_rows; None is the column's blank)."""
-        if self._urls is None:
-            self._urls = (url_builder("scoring:score_detail", 2),
-                          url_builder("scoring:inspection", 2), text_memo(), {}, {}, {})
-        detail, inspection, shown, grades, statuses, red_lists = self._urls
-        institution = record.institution
-        name = institution.name
-        year, institution_id = record.year, record.institution_id
-        status = record.inspection_status
-        grade = record.grade
-        # The badges depend on the value only (and the language): drawn once per table.
-        try:
-            grade_cell = grades[grade]
-        except KeyError:
-            # django-tables2 hands render_grade the choice's display, not the stored value.
-            shown_grade = grade and str(_GRADE_DISPLAY.get(grade, grade))
-            grade_cell = grades[grade] = (
-                None if shown_grade in (None, "")
-                else badge_html(grade_label(shown_grade), GRADE_TONES.get(shown_grade, "")))
-        try:
-            status_badge = statuses[status]
-        except KeyError:
-            label, tone = INSPECTION_STATUSES.get(status, (status, ""))
-            status_badge = statuses[status] = badge_html(label, tone)
-        red_list = record.red_list
-        try:
-            red_list_cell = red_lists[red_list]
-        except KeyError:
-            red_list_cell = red_lists[red_list] = (badge_html(_("是"), "ok") if red_list
-                                                   else text("—"))
-        deductions = record.deductions
-        return {
-            "name": link_html(detail(year, institution_id), text(name))
-            if name not in (None, "") else None,
-            "credit_code": _shown_or_blank(shown, institution.credit_code),
-            "region": _shown_or_blank(shown, institution.region.name),
-            "months_in_scope": _shown_or_blank(shown, record.months_in_scope),
-            "coverage": _shown_or_blank(shown, record.coverage),
-            "charter": _shown_or_blank(shown, record.charter),
-            "four_ones": _shown_or_blank(shown, record.four_ones),
-            "activities": _shown_or_blank(shown, record.activities),
-            "hazards": _shown_or_blank(shown, record.hazards),
-            "red_points": _shown_or_blank(shown, record.red_points),
-            "deductions": None if deductions in (None, "")
-            else shown(deduction_display(deductions)),
-            "total": _shown_or_blank(shown, record.total),
-            "grade": grade_cell,
-            "red_list": red_list_cell,
-            "rubric_version": _shown_or_blank(shown, record.rubric_version),
-            "inspection_status": None if status in (None, "")
-            else link_html(inspection(year, institution_id), status_badge),
-        }
+    # The values a row is drawn from (core.table_rows.fast_body_rows): what score_rows reads,
+    # or a listed Score's attributes.
+    row_values = SCORE_ROW_FIELDS
 
-    _urls = None
+    def row_plan(self) -> dict:
+        """How each column draws its cells from the row's values, exactly as the render_*
+        methods below and django-tables2 draw them (core.table_rows; None is the blank)."""
+        detail = url_builder("scoring:score_detail", 2)
+        inspection = url_builder("scoring:inspection", 2)
+        statuses = {}
+
+        def name(year, institution_id, name):
+            if name in BLANK:
+                return None
+            return link_html(detail(year, institution_id), text(name))
+
+        def inspection_status(year, institution_id, status):
+            if status in BLANK:
+                return None
+            try:
+                status_badge = statuses[status]
+            except KeyError:
+                label, tone = INSPECTION_STATUSES.get(status, (status, ""))
+                status_badge = statuses[status] = badge_html(label, tone)
+            return link_html(inspection(year, institution_id), status_badge)
+
+        return {
+            "name": PerRow(name, "year", "institution_id", "institution__name"),
+            "credit_code": ByValue("institution__credit_code"),
+            "region": ByValue("institution__region__name"),
+            **{field: ByValue(field) for field in (
+                "months_in_scope", "coverage", "charter", "four_ones", "activities", "hazards",
+                "red_points", "total", "rubric_version")},
+            "deductions": ByValue("deductions", _deductions_cell),
+            "grade": ByValue("grade", _grade_cell),
+            "red_list": ByValue("red_list", _red_list_cell),
+            "inspection_status": PerRow(inspection_status, "year", "institution_id",
+                                        "inspection_status"),
+        }
 
     def render_name(self, value, record):
         url = reverse("scoring:score_detail", args=[record.year, record.institution_id])
