@@ -385,7 +385,7 @@ def body_rows_html(table) -> SafeString:
     return generic_body_rows(table, Context(autoescape=True))
 
 
-def fetch_page_in_two_steps(table, read_rows=None) -> None:
+def fetch_page_in_two_steps(table, read_rows=None, read_keys=None) -> None:
     """Read the current page as the primary keys of its rows first, then those rows.
 
     The ordered, filtered list is read with only the columns its ORDER BY and WHERE need,
@@ -398,6 +398,9 @@ def fetch_page_in_two_steps(table, read_rows=None) -> None:
     rows instead of the table's queryset, in any order: ReadRows of the table's row_values
     (see rows_by_key), or records with those attributes; when it answers None the queryset
     reads them.
+
+    `read_keys(sliced)`, when given, may answer the page's primary keys in its own way (a
+    query a database plans better), or None to read them from the sliced queryset.
     """
     page = getattr(table, "page", None)
     rows = getattr(page, "object_list", None)
@@ -411,7 +414,9 @@ def fetch_page_in_two_steps(table, read_rows=None) -> None:
             or any(getattr(annotation, "contains_over_clause", False)
                    for annotation in ordered.query.annotations.values())):
         return
-    keys = list(sliced.values_list("pk", flat=True))
+    keys = read_keys(sliced) if read_keys is not None else None
+    if keys is None:
+        keys = list(sliced.values_list("pk", flat=True))
     read = None
     # Rows read as values can only be drawn by fast_body_rows.
     if keys and read_rows is not None and draws_rows_fast(table):

@@ -278,6 +278,11 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         None to read them through the table's queryset; a page reads them cheaper."""
         return None
 
+    def read_page_keys(self, sliced):
+        """The primary keys of the page's rows (sliced: the page's slice of the filtered,
+        ordered queryset), or None to read them from it; a page may read them cheaper."""
+        return None
+
     def get_table_pagination(self, table):
         if self.export_format():
             return False
@@ -327,7 +332,8 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         table = super().get_table(**kwargs)
         if not self.export_format():
             if self.read_page_in_two_steps:
-                fetch_page_in_two_steps(table, read_rows=self.read_rows)
+                fetch_page_in_two_steps(table, read_rows=self.read_rows,
+                                        read_keys=self.read_page_keys)
             # Drawn here, as plain HTML, so the template only pastes them (core.table_rows).
             table.body_html = body_rows_html(table)
         return table

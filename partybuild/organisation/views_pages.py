@@ -29,6 +29,13 @@ class InstitutionList(ListPage):
     def read_rows(self, keys):
         return selectors.institution_rows(keys, day=self.day)
 
+    def read_page_keys(self, sliced):
+        region = (getattr(self.filterset.form, "cleaned_data", None) or {}).get("region")
+        if region is None:
+            return None
+        regions = getattr(self.filterset.form.fields["region"], "kept_rows", None)
+        return selectors.institution_page_keys_by_region(sliced, region, regions)
+
 
 class BranchList(ListPage):
     count_rows = staticmethod(selectors.kept_count)
