@@ -278,10 +278,30 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         None to read them through the table's queryset; a page reads them cheaper."""
         return None
 
+    # A function(sliced, request_key, read) -> list giving the page's primary keys, kept
+    # between requests while the tables they are read from have not changed (an app's kept
+    # page keys; read() reads them), or None to read them on every view.
+    keep_page_keys = None
+
     def read_page_keys(self, sliced):
         """The primary keys of the page's rows (sliced: the page's slice of the filtered,
         ordered queryset), or None to read them from it; a page may read them cheaper."""
         return None
+
+    def page_keys(self, sliced):
+        """read_page_keys(sliced), or the plain read, kept by keep_page_keys when the page
+        has one, named by the request (count_key), the order and the slice."""
+
+        def read():
+            keys = self.read_page_keys(sliced)
+            return list(sliced.values_list("pk", flat=True)) if keys is None else keys
+
+        if self.keep_page_keys is None:
+            return read()
+        query = sliced.query
+        request_key = (self.count_key(), "keys", tuple(map(str, query.order_by)),
+                       query.low_mark, query.high_mark)
+        return self.keep_page_keys(sliced, request_key=request_key, read=read)
 
     def get_table_pagination(self, table):
         if self.export_format():
@@ -333,7 +353,7 @@ class ListPage(StructureReaderRequiredMixin, TableExportMixin, SingleTableMixin,
         if not self.export_format():
             if self.read_page_in_two_steps:
                 fetch_page_in_two_steps(table, read_rows=self.read_rows,
-                                        read_keys=self.read_page_keys)
+                                        read_keys=self.page_keys)
             # Drawn here, as plain HTML, so the template only pastes them (core.table_rows).
             table.body_html = body_rows_html(table)
         return table

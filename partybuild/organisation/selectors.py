@@ -655,6 +655,42 @@ def kept_rows(queryset: QuerySet, request_key: tuple | None = None) -> list | No
     return kept("organisation.kept_rows", named, lambda: list(queryset), using=queryset.db)
 
 
+# What kept_page_keys names each request's page by, by what the request asked for.
+_page_digests = KeptValues(1024)
+
+
+def kept_page_keys(sliced: QuerySet, request_key: tuple, read) -> list:
+    """read(): the primary keys of a list's page (`sliced`: the page's slice of the filtered,
+    ordered list), kept while neither figures token has changed, when the query reads only
+    tables the structure token watches; read every time otherwise.
+
+    The keys of a page depend on its query (filters, scope, day, order, slice: all named by
+    `request_key`, as kept_count's) and on the rows of the tables it reads; any write to
+    those renews the token, and so the kept keys. The page's rows are still read afresh by
+    their keys on every view. On PostgreSQL the keys query of a district's institutions is
+    a merge of one read per region, whose planning alone took longer than a millisecond.
+    """
+
+    def digest() -> str | None:
+        try:
+            sql, params = sliced.values_list("pk", flat=True).query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        tables = set(_READ_TABLE.findall(sql))
+        if not tables or not tables <= set(watched_tables()):
+            return None
+        text = f"{connection.settings_dict['NAME']}\n{sql}\n{params!r}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    sql_digest = _page_digests.get_or_build(
+        (connection.settings_dict["NAME"], request_key), digest)
+    if sql_digest is None:
+        return read()
+    # A tuple: shared between requests; each caller gets its own list.
+    return list(kept("organisation.kept_page_keys", (sql_digest,), lambda: tuple(read()),
+                     using=sliced.db))
+
+
 # Coverage gaps -------------------------------------------------------------------------
 
 

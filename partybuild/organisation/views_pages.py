@@ -15,6 +15,7 @@ from .tables import BranchTable, InstitutionTable, MemberTable, PairingTable
 class InstitutionList(ListPage):
     count_rows = staticmethod(selectors.kept_count)
     keep_choices = staticmethod(selectors.kept_rows)
+    keep_page_keys = staticmethod(selectors.kept_page_keys)
     read_page_in_two_steps = True
     allow_instructors = True
     table_class = InstitutionTable

@@ -14,7 +14,7 @@ from partybuild.audit.services import audit_record
 from partybuild.core.access import structure_reader_required
 from partybuild.core.views import ListPage
 from partybuild.core.views_confirm import ConfirmedActionView, add_service_error
-from partybuild.organisation.selectors import kept_count, kept_rows
+from partybuild.organisation.selectors import kept_count, kept_page_keys, kept_rows
 
 from . import finality, selectors, services
 from .filters import ScoreFilter
@@ -47,6 +47,7 @@ class ScoreList(ListPage):
     filterset_class = ScoreFilter
     count_rows = staticmethod(kept_count)
     keep_choices = staticmethod(kept_rows)
+    keep_page_keys = staticmethod(kept_page_keys)
     read_page_in_two_steps = True
     template_name = "scoring/score_list.html"
 

@@ -107,3 +107,61 @@ def test_a_list_pages_kept_count_follows_writes_the_users_scope_and_the_query(
         client.get(url, {"status": "open"})
     assert not any("COUNT(" in q["sql"].upper() and "organisation_institution" in q["sql"]
                    for q in captured)
+
+
+def test_a_list_pages_kept_keys_follow_writes_and_are_not_read_again(
+        client, county_a, committee_a, alice, settings):
+    """A page's keys are kept under the figures tokens (ListPage.page_keys): a repeat view
+    reads no keys, and any write to what the keys are read from shows at once."""
+    settings.LIST_PAGE_SIZE = 10
+    build_county(county_a, committee_a, 25)
+    scores_recompute(acting_user=alice, year=YEAR)
+    client.force_login(alice)
+    url = reverse("organisation:institution_list")
+
+    def names(**query) -> list[str]:
+        response = client.get(url, {"status": "open", **query})
+        return [row.record.name for row in response.context["table"].page.object_list]
+
+    def plain() -> list[str]:
+        return list(institution_list(user=alice).filter(operating_today=True)
+                    .order_by("name_key", "pk").values_list("name", flat=True))
+
+    # Every statement the connection runs (a wrapper sees them whatever the query log keeps).
+    def statements(view) -> list[str]:
+        ran = []
+
+        def record(execute, sql, params, many, context):
+            ran.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            view()
+        return ran
+
+    # The keys query reads the primary keys alone; the rows query reads the row's columns.
+    keys_query = 'SELECT "organisation_institution"."id" AS "pk" FROM'
+    assert any(sql.startswith(keys_query) for sql in statements(names))
+    first_page = names()
+    assert first_page == plain()[:10]
+    assert names(page=2) == plain()[10:20]
+    assert names(sort="-name") == plain()[::-1][:10]
+    repeat = statements(lambda: names(page=2))
+    assert not any(sql.startswith(keys_query) for sql in repeat)
+    assert names(page=2) == plain()[10:20]
+    # A rename that moves the first row to the end, a closed institution, a new one: each
+    # shows on the next view.
+    renamed = Institution.objects.get(name=first_page[0])
+    renamed.name = "阳光培训学校改名"
+    renamed.save()
+    assert names() == plain()[:10] != first_page
+    Institution.objects.filter(name=plain()[0]).update(closed_on=date(2021, 1, 1))
+    assert names() == plain()[:10]
+    InstitutionFactory(region=county_a, name="阳光培训学校新办", opened_on=date(2020, 1, 1))
+    assert "阳光培训学校新办" in names(page=3) == plain()[20:30]
+    # The score list keeps its page's keys too, and follows a deleted score.
+    scores = reverse("scoring:score_list", args=[YEAR])
+    top = client.get(scores).context["table"].page.object_list[0].record.pk
+    Score.objects.filter(pk=top).delete()
+    again = client.get(scores).context["table"].page.object_list
+    assert top not in [row.record.pk for row in again]
