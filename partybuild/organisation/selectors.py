@@ -42,7 +42,7 @@ from partybuild.core.periods import holding_on_q
 from partybuild.core.table_rows import ReadRows, rows_by_key
 from partybuild.regions.models import Region
 
-from .figures_stamp import current_token, kept, watched_tables
+from .figures_stamp import current_token, current_tokens, kept, watched_tables
 from .models import Branch, Coverage, Institution, Member, Membership, Pairing
 from .scoping import (
     branches_visible_to,
@@ -655,8 +655,11 @@ def kept_rows(queryset: QuerySet, request_key: tuple | None = None) -> list | No
     return kept("organisation.kept_rows", named, lambda: list(queryset), using=queryset.db)
 
 
-# What kept_page_keys names each request's page by, by what the request asked for.
+# What kept_page_keys names each request's page by, by what the request asked for; and the
+# kept keys themselves, apart from figures_stamp.kept's values, so that browsing many list
+# pages never pushes out the home's or the grid's figures, which cost far more to rebuild.
 _page_digests = KeptValues(1024)
+_page_keys = KeptValues(1024)
 
 
 def kept_page_keys(sliced: QuerySet, request_key: tuple, read) -> list:
@@ -684,11 +687,11 @@ def kept_page_keys(sliced: QuerySet, request_key: tuple, read) -> list:
 
     sql_digest = _page_digests.get_or_build(
         (connection.settings_dict["NAME"], request_key), digest)
-    if sql_digest is None:
+    tokens = None if sql_digest is None else current_tokens(sliced.db)
+    if tokens is None:
         return read()
     # A tuple: shared between requests; each caller gets its own list.
-    return list(kept("organisation.kept_page_keys", (sql_digest,), lambda: tuple(read()),
-                     using=sliced.db))
+    return list(_page_keys.get_or_build((sql_digest, tokens), lambda: tuple(read())))
 
 
 # Coverage gaps -------------------------------------------------------------------------
