@@ -572,6 +572,21 @@ _READ_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z0-9_]+)"?')
 _count_digests = KeptValues(1024)
 
 
+def watched_query_digest(queryset: QuerySet) -> str | None:
+    """A name for the queryset's SQL and parameters on this database, or None when it reads
+    nothing (none()) or a table the structure token does not watch (then nothing it reads may
+    be kept under the token)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # none(): nothing to read
+        return None
+    tables = set(_READ_TABLE.findall(sql))
+    if not tables or not tables <= set(watched_tables()):
+        return None
+    text = f"{connection.settings_dict['NAME']}\n{sql}\n{params!r}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def kept_count(queryset: QuerySet, request_key: tuple | None = None) -> int:
     """queryset.count(), reused while none of the tables it reads has changed.
 
@@ -589,15 +604,7 @@ def kept_count(queryset: QuerySet, request_key: tuple | None = None) -> int:
     """
 
     def digest() -> str | None:
-        try:
-            sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # none(): nothing to read
-            return None
-        tables = set(_READ_TABLE.findall(sql))
-        if not tables or not tables <= set(watched_tables()):
-            return None
-        text = f"{connection.settings_dict['NAME']}\n{sql}\n{params!r}"
-        return hashlib.sha256(text.encode()).hexdigest()
+        return watched_query_digest(queryset.order_by().values("pk"))
 
     if request_key is None:
         sql_digest = digest()
@@ -674,19 +681,9 @@ def kept_page_keys(sliced: QuerySet, request_key: tuple, read) -> list:
     a merge of one read per region, whose planning alone took longer than a millisecond.
     """
 
-    def digest() -> str | None:
-        try:
-            sql, params = sliced.values_list("pk", flat=True).query.sql_with_params()
-        except EmptyResultSet:
-            return None
-        tables = set(_READ_TABLE.findall(sql))
-        if not tables or not tables <= set(watched_tables()):
-            return None
-        text = f"{connection.settings_dict['NAME']}\n{sql}\n{params!r}"
-        return hashlib.sha256(text.encode()).hexdigest()
-
     sql_digest = _page_digests.get_or_build(
-        (connection.settings_dict["NAME"], request_key), digest)
+        (connection.settings_dict["NAME"], request_key),
+        lambda: watched_query_digest(sliced.values_list("pk", flat=True)))
     tokens = None if sql_digest is None else current_tokens(sliced.db)
     if tokens is None:
         return read()
